@@ -1,0 +1,157 @@
+"""The organisation (service areas and teams), its people and their role memberships."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class ServiceArea(models.Model):
+    """A service of the authority, e.g. Children in Need or Children in Care."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["service_area__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_area", "name"], name="team_name_unique_in_service"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.service_area.name})"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Every user needs an email address.")
+        user = self.model(email=normalise_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+def normalise_email(email: str) -> str:
+    # Staff log in with their work address; case must never create a second account.
+    return email.strip().lower()
+
+
+class User(AbstractUser):
+    """A member of staff. Logs in with their work email address."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    job_title = models.CharField(max_length=100, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_any_case")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalise_email(self.email)
+
+
+class Role(models.TextChoices):
+    REVIEWER = "reviewer", "Reviewer"
+    MODERATOR = "moderator", "Moderator"
+    SERVICE_MANAGER = "service_manager", "Service Manager"
+    HEAD_OF_SERVICE = "head_of_service", "Head of Service"
+    PRACTITIONER = "practitioner", "Practitioner"
+    PRACTICE_LEAD = "practice_lead", "Practice Lead"
+    QA_MANAGER = "qa_manager", "QA Manager"
+    LEADERSHIP = "leadership", "Leadership"
+
+
+# These roles act for the whole organisation, never for one service area.
+ORGANISATION_WIDE_ROLES = frozenset({Role.QA_MANAGER, Role.LEADERSHIP})
+
+
+class RoleMembership(models.Model):
+    """A person holds a role, either for one service area or (no service area) for all of them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    service_area = models.ForeignKey(
+        ServiceArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="Leave blank for every service area. QA Manager and Leadership are always "
+        "organisation-wide.",
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["user", "role", "service_area__name"]
+        constraints = [
+            # NULL never equals NULL in a unique index, so the organisation-wide case needs
+            # its own partial constraint.
+            models.UniqueConstraint(
+                fields=["user", "role", "service_area"],
+                condition=models.Q(service_area__isnull=False),
+                name="membership_unique_per_service",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(service_area__isnull=True),
+                name="membership_unique_organisation_wide",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=sorted(ORGANISATION_WIDE_ROLES))
+                | models.Q(service_area__isnull=True),
+                name="organisation_wide_roles_have_no_service",
+                violation_error_message="QA Manager and Leadership act for the whole "
+                "organisation: leave the service area blank.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.service_area.name if self.service_area_id else "all service areas"
+        return f"{self.user}: {self.get_role_display()} ({scope})"

@@ -1,0 +1,148 @@
+"""
+The one place QAF decides who may do what.
+
+Views call `can()` (or wrap themselves in `@require`) before anything else, fetch objects through
+`get_object_for_user()` so that an object outside the user's scope answers 404 (its existence does
+not leak), and templates ask the same rules through `{% can %}` (accounts/templatetags).
+
+Superusers administer the organisation (Django admin) but do not read case work by virtue of
+being superusers: access to children's records comes only from a role (data minimisation).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .models import Role, RoleMembership, ServiceArea
+
+Rule = Callable[[Any, Any], bool]
+
+
+def memberships(user) -> tuple[tuple[str, int | None], ...]:
+    """(role, service_area_id or None for all areas) pairs, read once per request and user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, "_qaf_memberships", None)
+    if cached is None:
+        cached = tuple(
+            RoleMembership.objects.filter(user=user).values_list("role", "service_area_id")
+        )
+        user._qaf_memberships = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    return {role for role, _ in memberships(user)}
+
+
+def has_role(user, *roles: str, service_area_id: int | None = None) -> bool:
+    """Does the user hold one of `roles`, for `service_area_id` if given (else for any area)?"""
+    for role, area_id in memberships(user):
+        if role not in roles:
+            continue
+        if service_area_id is None or area_id is None or area_id == service_area_id:
+            return True
+    return False
+
+
+def service_area_scope(user, *roles: str) -> set[int] | None:
+    """The service area ids in which the user holds one of `roles`; None means every area.
+
+    Selectors filter with it: `qs if scope is None else qs.filter(service_area_id__in=scope)`.
+    """
+    scope: set[int] = set()
+    for role, area_id in memberships(user):
+        if role in roles:
+            if area_id is None:
+                return None
+            scope.add(area_id)
+    return scope
+
+
+def _service_area_id_of(obj) -> int | None:
+    if obj is None:
+        return None
+    if isinstance(obj, ServiceArea):
+        return obj.pk
+    return getattr(obj, "service_area_id", None)
+
+
+def _role(*roles: str) -> Rule:
+    def rule(user, obj) -> bool:
+        return has_role(user, *roles, service_area_id=_service_area_id_of(obj))
+
+    return rule
+
+
+def _is_superuser(user, obj) -> bool:
+    return user.is_superuser
+
+
+def _is_staff(user, obj) -> bool:
+    return user.is_staff
+
+
+def _any(*rules: Rule) -> Rule:
+    return lambda user, obj: any(rule(user, obj) for rule in rules)
+
+
+# Every action of the product and who may take it. `obj` narrows a scoped role to the object's
+# service area; without it, holding the role in any area is enough (e.g. to see a list, which
+# its selector then filters to the user's areas).
+RULES: dict[str, Rule] = {
+    "home.view": lambda user, obj: True,
+    "admin.use": _is_staff,
+    "organisation.view": _any(_role(Role.QA_MANAGER), _is_superuser),
+    "reviews.view_mine": _role(Role.REVIEWER),
+    "moderation.view_queue": _role(Role.MODERATOR),
+    "escalations.view": _role(Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE),
+    "actions.view": _role(
+        Role.PRACTITIONER, Role.PRACTICE_LEAD, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE
+    ),
+    "cycles.manage": _role(Role.QA_MANAGER),
+    "feedback.view": _role(Role.QA_MANAGER),
+    "dashboard.view": _role(
+        Role.LEADERSHIP, Role.QA_MANAGER, Role.HEAD_OF_SERVICE, Role.SERVICE_MANAGER
+    ),
+}
+
+
+def can(user, action: str, obj: Model | None = None) -> bool:
+    """May `user` take `action` (a key of RULES), on `obj` if given?"""
+    rule = RULES[action]  # an unknown action is a programming error, not a "no"
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return rule(user, obj)
+
+
+def require(action: str):
+    """View decorator: 403 unless the user may take `action` (log-in is enforced globally)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_object_for_user(user, queryset: QuerySet, action: str, **lookup) -> Model:
+    """The object, or 404 when it does not exist or lies outside the user's scope for `action`.
+
+    404 rather than 403, so guessing ids across service areas tells nothing.
+    """
+    try:
+        obj = queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+    if not can(user, action, obj):
+        raise Http404
+    return obj

@@ -1,0 +1,48 @@
+import factory
+
+from accounts.models import RoleMembership, ServiceArea, Team, User
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+class ServiceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceArea
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Service area {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    service_area = factory.SubFactory(ServiceAreaFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A member of staff. `roles=[(role, service_area or None), ...]` grants memberships."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role, service_area in extracted or ():
+            RoleMembership.objects.create(user=self, role=role, service_area=service_area)
+
+
+class RoleMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleMembership
+
+    user = factory.SubFactory(UserFactory)
+    role = "reviewer"
+    service_area = factory.SubFactory(ServiceAreaFactory)

@@ -1,0 +1,92 @@
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+
+from .models import Role
+from .permissions import require, roles_of
+from .selectors import service_areas_with_teams, staff_with_memberships
+
+# What each role finds on "My work" until there is work to show. Later issues fill the panels;
+# the words are the frameworks' (seed 003, Sandwell; seed 000, Blackpool).
+ROLE_PANELS = {
+    Role.REVIEWER: (
+        "Reviews assigned to you",
+        "You have no Practice Reviews, Thematic Reviews or Practice Observations assigned. "
+        "When the QA Manager opens a cycle, the cases you are to review appear here.",
+        "reviews:mine",
+    ),
+    Role.MODERATOR: (
+        "Reviews waiting for moderation",
+        "No submitted reviews are waiting for you to moderate.",
+        "reviews:moderation",
+    ),
+    Role.SERVICE_MANAGER: (
+        "Escalations for your services",
+        "No Inadequate grades have been escalated to you. When one is, you will be asked to "
+        "record your assurance on the child's safety before its deadline.",
+        "reviews:escalations",
+    ),
+    Role.HEAD_OF_SERVICE: (
+        "Escalations to oversee",
+        "No escalations are open, overdue or disputed in your services.",
+        "reviews:escalations",
+    ),
+    Role.PRACTITIONER: (
+        "Reviews of your cases and your actions",
+        "None of your cases has been reviewed yet, and you have no agreed actions.",
+        "reviews:actions",
+    ),
+    Role.PRACTICE_LEAD: (
+        "Closing the loop",
+        "No Requires Improvement or Inadequate reviews are waiting for improvement to be "
+        "evidenced.",
+        "reviews:actions",
+    ),
+    Role.QA_MANAGER: (
+        "The QA cycle",
+        "No cycle is open. Set up the QA calendar, toolkits and case sample to begin.",
+        "audits:cycles",
+    ),
+    Role.LEADERSHIP: (
+        "QA reports and dashboards",
+        "No QA report has been published yet.",
+        "reporting:dashboard",
+    ),
+}
+
+
+@require("home.view")
+def home(request):
+    held = roles_of(request.user)
+    panels = [
+        {"role": role.label, "heading": heading, "empty": empty, "url_name": url_name}
+        for role, (heading, empty, url_name) in ROLE_PANELS.items()
+        if role in held
+    ]
+    return render(request, "accounts/home.html", {"panels": panels})
+
+
+@require("organisation.view")
+def organisation(request):
+    staff = Paginator(staff_with_memberships(query=request.GET.get("q", "")), 25)
+    return render(
+        request,
+        "accounts/organisation.html",
+        {
+            "service_areas": service_areas_with_teams(),
+            "staff_page": staff.get_page(request.GET.get("page")),
+            "query": request.GET.get("q", ""),
+        },
+    )
+
+
+@login_not_required
+def admin_login(request):
+    """The admin's log-in goes through QAF's own, so every log-in meets the same protections."""
+    if request.user.is_authenticated:
+        # Logged in but not staff: the admin would otherwise send them round in a loop.
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))

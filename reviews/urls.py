@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("mine/", views.my_reviews, name="mine"),
+    path("moderation/", views.moderation_queue, name="moderation"),
+    path("escalations/", views.escalations, name="escalations"),
+    path("actions/", views.actions, name="actions"),
+]

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Start the web server, a Celery worker and Celery beat together; Ctrl-C stops all three.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  kill "${pids[@]}" 2>/dev/null
+  wait "${pids[@]}" 2>/dev/null
+}
+trap stop INT TERM EXIT
+
+"$BIN/celery" -A qaf worker --loglevel=INFO --concurrency=2 & pids+=($!)
+"$BIN/celery" -A qaf beat --loglevel=INFO & pids+=($!)
+"$BIN/python" manage.py runserver "$HOST:$PORT" & pids+=($!)
+echo "QAF is starting on http://$HOST:$PORT/ (web, Celery worker and beat). Ctrl-C stops all three."
+# If any of the three stops, stop the others too rather than run half a system.
+wait -n
