@@ -59,7 +59,8 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow (0.5 s); tests do not need that protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests run without collectstatic, so no manifest of hashed file names exists.
+    # Tests run without collectstatic: no manifest of hashed names, no STATIC_ROOT to serve.
+    settings.STATIC_ROOT = None
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import environ
 
+from qaf.embedded import filesystem_broker_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -179,17 +181,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour: a reset link is a key to children'
 # worker and beat run on a bare machine. Set CELERY_BROKER_URL=redis://... for production.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue = DATA_DIR / "celery" / "queue"
-    _processed = DATA_DIR / "celery" / "processed"
-    for _folder in (_queue, _processed):
-        _folder.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue),
-        "data_folder_out": str(_queue),
-        "processed_folder": str(_processed),
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(DATA_DIR / "celery")
     _default_results = f"file://{DATA_DIR / 'celery' / 'results'}"
-    (DATA_DIR / "celery" / "results").mkdir(parents=True, exist_ok=True)
 else:
     _default_results = CELERY_BROKER_URL
 # Results are off by default: the database, not the broker, records what work has done.

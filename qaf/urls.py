@@ -50,7 +50,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     *auth_patterns,
     # One log-in page for everyone: the admin's own form would bypass later log-in protections.
-    path("admin/login/", account_views.admin_login),
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("audits.urls")),

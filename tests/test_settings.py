@@ -1,0 +1,79 @@
+"""One settings module, driven by the environment: the embedded default with nothing set,
+PostgreSQL and Redis when their variables are set, and production that passes check --deploy."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "qaf.example.org",
+}
+
+SHOW_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+db = s.DATABASES["default"]
+print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "broker": s.CELERY_BROKER_URL,
+                  "results": s.CELERY_RESULT_BACKEND, "debug": s.DEBUG, "email": s.EMAIL_BACKEND}))
+"""
+
+
+def _run(code_or_args, env_changes, unset=()):
+    env = {k: v for k, v in os.environ.items() if k not in unset and k not in env_changes}
+    env.update(env_changes)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "qaf.settings")
+    args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
+    return subprocess.run(
+        [sys.executable, *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+ALL_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DEBUG", "EMAIL_URL")
+
+
+def test_with_nothing_set_qaf_uses_sqlite_and_the_filesystem_broker(tmp_path):
+    result = _run(SHOW_SETTINGS, {"QAF_DATA_DIR": str(tmp_path)}, unset=ALL_VARIABLES)
+    shown = json.loads(result.stdout)
+    assert shown["engine"] == "django.db.backends.sqlite3"
+    assert shown["name"] == str(tmp_path / "db.sqlite3")
+    assert shown["broker"] == "filesystem://"
+    assert shown["results"].startswith("file://")
+    assert shown["email"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_with_the_variables_set_qaf_uses_postgresql_and_redis():
+    variables = {
+        "DATABASE_URL": "postgres://qaf:secret@db.internal:5432/qaf",
+        "CELERY_BROKER_URL": "redis://cache.internal:6379/0",
+        "EMAIL_URL": "smtp+tls://user:pass@smtp.internal:587",
+    }
+    shown = json.loads(_run(SHOW_SETTINGS, variables).stdout)
+    assert shown["engine"] == "django.db.backends.postgresql"
+    assert shown["name"] == "qaf"
+    assert shown["broker"] == shown["results"] == "redis://cache.internal:6379/0"
+    assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_production_settings_pass_djangos_deploy_checks():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    variables = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+    result = _run(SHOW_SETTINGS, variables, unset=("SECRET_KEY",))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_the_development_key_is_flagged_if_it_reaches_production():
+    # DEBUG on with no key set falls back to the development key; --deploy must call it out.
+    result = _run(["manage.py", "check", "--deploy"], {"DEBUG": "true"}, unset=("SECRET_KEY",))
+    assert "security.W009" in result.stdout + result.stderr
