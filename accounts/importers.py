@@ -157,6 +157,24 @@ def _check_row(line: int, row: dict, people: dict[str, _Person]) -> list[str]:
     return []
 
 
+def _numbered_rows(reader: csv.DictReader):
+    """(the physical line the row starts on, the row as DictReader gives it) for each row.
+
+    `reader.line_num` is the line a row ends on, which is a later line when a quoted value spans
+    lines; the underlying reader gives blank lines as empty rows, so the count stays right.
+    """
+    fieldnames, lines = reader.fieldnames, reader.reader
+    start = lines.line_num + 1
+    for values in lines:
+        line, start = start, lines.line_num + 1
+        if not values:
+            continue  # a blank line
+        row = dict(zip(fieldnames, values, strict=False))
+        if len(values) > len(fieldnames):
+            row[None] = values[len(fieldnames) :]
+        yield line, row
+
+
 def organisation_import(*, rows: Iterable[str], actor: User | None = None) -> ImportSummary:
     """Check the whole CSV text (`rows`, lines of a file), then apply it in one transaction."""
     reader = csv.DictReader(rows)
@@ -167,21 +185,21 @@ def organisation_import(*, rows: Iterable[str], actor: User | None = None) -> Im
     teams: set[tuple[str, str]] = set()
     people: dict[str, _Person] = {}
     try:
-        for row in reader:
+        for line, row in _numbered_rows(reader):
             if None in row:
-                errors.append(RowError(reader.line_num, "this row has more values than columns."))
+                errors.append(RowError(line, "this row has more values than columns."))
                 continue
             if not any((v or "").strip() for v in row.values()):
                 continue  # a blank line
-            for message in _check_row(reader.line_num, row, people):
-                errors.append(RowError(reader.line_num, message))
+            for message in _check_row(line, row, people):
+                errors.append(RowError(line, message))
             area, team = (row.get("service_area") or "").strip(), (row.get("team") or "").strip()
             if area:
                 areas.add(area)
                 if team:
                     teams.add((area, team))
     except csv.Error as exc:
-        errors.append(RowError(reader.line_num, f"the file is not valid CSV ({exc})."))
+        errors.append(RowError(reader.reader.line_num, f"the file is not valid CSV ({exc})."))
     if errors:
         raise ImportFailed(errors)
     return _apply(areas, teams, people, actor)
@@ -189,6 +207,7 @@ def organisation_import(*, rows: Iterable[str], actor: User | None = None) -> Im
 
 @transaction.atomic
 def _apply(areas, teams, people, actor) -> ImportSummary:
+    # A whole organisation is a few thousand rows: read what exists once, write in bulk.
     summary = ImportSummary()
     area_by_name = {}
     for name in sorted(areas):
@@ -200,43 +219,58 @@ def _apply(areas, teams, people, actor) -> ImportSummary:
             service_area=area_by_name[area], name=name
         )
         summary.teams_created += created
-    for email, person in people.items():
-        user = _upsert_person(email, person, team_by_key, summary)
-        _sync_roles(user, person, area_by_name, actor, summary)
+    users = _upsert_people(people, team_by_key, summary)
+    _sync_roles(users, people, area_by_name, actor, summary)
     return summary
 
 
-def _upsert_person(email: str, person: _Person, team_by_key, summary: ImportSummary) -> User:
-    fields = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "job_title": person.job_title,
-    }
-    if person.team:
-        fields["team"] = team_by_key[person.team]
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        # No password: the person sets one through "Forgotten your password?".
-        user = User(email=email, **fields)
-        user.set_unusable_password()
-        user.save()
-        summary.people_created += 1
-    elif any(getattr(user, name) != value for name, value in fields.items()):
-        for name, value in fields.items():
-            setattr(user, name, value)
-        user.save(update_fields=list(fields))
-        summary.people_updated += 1
-    return user
+def _upsert_people(people: dict[str, _Person], team_by_key, summary) -> dict[str, User]:
+    existing = {normalise_email(user.email): user for user in User.objects.all()}
+    new, changed = [], []
+    for email, person in people.items():
+        fields = {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "job_title": person.job_title,
+        }
+        if person.team:
+            fields["team"] = team_by_key[person.team]
+        user = existing.get(email)
+        if user is None:
+            # No password: the person sets one through "Forgotten your password?".
+            user = existing[email] = User(email=email, **fields)
+            user.set_unusable_password()
+            new.append(user)
+        elif any(getattr(user, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(user, name, value)
+            changed.append(user)
+    User.objects.bulk_create(new, batch_size=500)
+    User.objects.bulk_update(
+        changed, ["first_name", "last_name", "job_title", "team"], batch_size=500
+    )
+    summary.people_created, summary.people_updated = len(new), len(changed)
+    if new and new[0].pk is None:  # backends that do not return ids from bulk inserts
+        existing.update({u.email: u for u in User.objects.filter(email__in=[u.email for u in new])})
+    return {email: existing[email] for email in people}
 
 
-def _sync_roles(user, person: _Person, area_by_name, actor, summary: ImportSummary) -> None:
-    wanted = {(role, area_by_name[area].pk if area else None) for role, area in person.roles}
-    current = {(m.role, m.service_area_id): m for m in user.memberships.all()}
-    for key in current.keys() - wanted:
-        current[key].delete()
-        summary.roles_removed += 1
-    for role, area_id in wanted - current.keys():
-        RoleMembership.objects.create(
-            user=user, role=role, service_area_id=area_id, granted_by=actor
-        )
-        summary.roles_added += 1
+def _sync_roles(users: dict[str, User], people, area_by_name, actor, summary) -> None:
+    """Make each listed person's role memberships exactly those the file gives them."""
+    current: dict[int, dict[tuple[str, int | None], int]] = {}
+    memberships = RoleMembership.objects.values_list("pk", "user_id", "role", "service_area_id")
+    for membership_id, user_id, role, area_id in memberships:
+        current.setdefault(user_id, {})[(role, area_id)] = membership_id
+    to_delete, to_create = [], []
+    for email, person in people.items():
+        user = users[email]
+        wanted = {(role, area_by_name[area].pk if area else None) for role, area in person.roles}
+        held = current.get(user.pk, {})
+        to_delete += [held[key] for key in held.keys() - wanted]
+        to_create += [
+            RoleMembership(user=user, role=role, service_area_id=area_id, granted_by=actor)
+            for role, area_id in wanted - held.keys()
+        ]
+    RoleMembership.objects.filter(pk__in=to_delete).delete()
+    RoleMembership.objects.bulk_create(to_create, batch_size=500)
+    summary.roles_removed, summary.roles_added = len(to_delete), len(to_create)

@@ -17,6 +17,12 @@ trap stop INT TERM EXIT
 "$BIN/celery" -A qaf worker --loglevel=INFO --concurrency=2 & pids+=($!)
 "$BIN/celery" -A qaf beat --loglevel=INFO & pids+=($!)
 "$BIN/python" manage.py runserver "$HOST:$PORT" & pids+=($!)
-echo "QAF is starting on http://$HOST:$PORT/ (web, Celery worker and beat). Ctrl-C stops all three."
+(
+  sleep 5
+  echo
+  echo "QAF is running on http://$HOST:$PORT/ with a Celery worker and beat. Ctrl-C stops all three."
+  echo "Log in as qa.manager@demo.qaf.example, password qaf-demo-password (all demo log-ins: make demo)."
+  echo
+) &
 # If any of the three stops, stop the others too rather than run half a system.
 wait -n
