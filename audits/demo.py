@@ -19,6 +19,8 @@ from .models import Case
 DEMO_PASSWORD = "qaf-demo-password"
 DEMO_DOMAIN = "demo.qaf.example"
 SEED = 2026
+# 24 letters and digits: the 128 bits of entropy Django expects of a salt.
+DEMO_PASSWORD_SALT = "qafDemoAuthority2026Salt"
 
 SERVICE_AREAS = {
     "Front Door and MASH": ["MASH Team", "Assessment Team"],
@@ -222,8 +224,10 @@ DEMO_LOGINS = [
 @transaction.atomic
 def build_demo_authority() -> dict[str, int]:
     rng = random.Random(SEED)
-    # One hash for every demo account: hashing 40 passwords would take half a minute.
-    password = make_password(DEMO_PASSWORD)
+    # One hash for every demo account: hashing 40 passwords would take half a minute. A fixed
+    # salt makes it the same hash on every run, so re-running changes no row (the password is
+    # public anyway).
+    password = make_password(DEMO_PASSWORD, salt=DEMO_PASSWORD_SALT)
     areas = {name: ServiceArea.objects.get_or_create(name=name)[0] for name in SERVICE_AREAS}
     teams = {
         (area, name): Team.objects.get_or_create(service_area=areas[area], name=name)[0]
