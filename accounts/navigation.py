@@ -17,10 +17,13 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("My work", "home", "home.view"),
     NavItem("My reviews", "reviews:mine", "reviews.view_mine"),
+    NavItem("Reviews", "reviews:list", "reviews.list"),
     NavItem("Moderation", "reviews:moderation", "moderation.view_queue"),
     NavItem("Escalations", "reviews:escalations", "escalations.view"),
     NavItem("Actions", "reviews:actions", "actions.view"),
     NavItem("QA cycles", "audits:cycles", "cycles.manage"),
+    NavItem("Toolkits", "audits:toolkits", "toolkits.manage"),
+    NavItem("Cases", "audits:cases", "cases.manage"),
     NavItem("Feedback", "feedback:index", "feedback.view"),
     NavItem("Dashboard", "reporting:dashboard", "dashboard.view"),
     NavItem("Organisation", "accounts:organisation", "organisation.view"),
@@ -29,11 +32,18 @@ NAV_ITEMS = (
 
 
 def navigation_for(user, current_path: str) -> list[dict]:
-    items = []
-    for item in NAV_ITEMS:
-        if not can(user, item.action):
-            continue
-        url = reverse(item.url_name)
-        current = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "current": False}
+        for item in NAV_ITEMS
+        if can(user, item.action)
+    ]
+    # The current entry is the longest URL the path starts with ("/reviews/mine/" is under
+    # "/reviews/" too); "/" only for the home page itself.
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items

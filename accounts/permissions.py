@@ -90,6 +90,35 @@ def _any(*rules: Rule) -> Rule:
     return lambda user, obj: any(rule(user, obj) for rule in rules)
 
 
+def _review_visible(user, review) -> bool:
+    """Who may read a review (reviews/selectors.py `reviews_visible_to` is the same rule as a
+    query, and a test holds the two together)."""
+    if review is None:
+        return has_role(user, *REVIEW_READERS)
+    if has_role(user, Role.QA_MANAGER):
+        return True
+    if review.reviewer_id == user.pk or review.case.practitioner_id == user.pk:
+        return True
+    return has_role(user, *REVIEW_AREA_ROLES, service_area_id=review.case.service_area_id)
+
+
+def _review_editable(user, review) -> bool:
+    """Only the assigned reviewer writes a review, and only until it is submitted."""
+    if review is None:
+        return has_role(user, Role.REVIEWER)
+    return review.reviewer_id == user.pk and review.status in ("assigned", "in_progress")
+
+
+# Roles that read the reviews of cases in their service areas.
+REVIEW_AREA_ROLES = (
+    Role.MODERATOR,
+    Role.SERVICE_MANAGER,
+    Role.HEAD_OF_SERVICE,
+    Role.PRACTICE_LEAD,
+)
+REVIEW_READERS = (*REVIEW_AREA_ROLES, Role.REVIEWER, Role.PRACTITIONER, Role.QA_MANAGER)
+
+
 # Every action of the product and who may take it. `obj` narrows a scoped role to the object's
 # service area; without it, holding the role in any area is enough (e.g. to see a list, which
 # its selector then filters to the user's areas).
@@ -104,6 +133,11 @@ RULES: dict[str, Rule] = {
         Role.PRACTITIONER, Role.PRACTICE_LEAD, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE
     ),
     "cycles.manage": _role(Role.QA_MANAGER),
+    "toolkits.manage": _role(Role.QA_MANAGER),
+    "cases.manage": _role(Role.QA_MANAGER),
+    "reviews.list": _review_visible,  # without obj: may open the list at all
+    "review.view": _review_visible,
+    "review.edit": _review_editable,
     "feedback.view": _role(Role.QA_MANAGER),
     "dashboard.view": _role(
         Role.LEADERSHIP, Role.QA_MANAGER, Role.HEAD_OF_SERVICE, Role.SERVICE_MANAGER

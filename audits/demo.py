@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts.models import Role, RoleMembership, ServiceArea, Team, User
 
-from .models import Case
+from .models import Case, legal_status_for
 
 DEMO_PASSWORD = "qaf-demo-password"
 DEMO_DOMAIN = "demo.qaf.example"
@@ -300,7 +300,8 @@ def _demo_cases(rng, areas, teams, practitioners_by_team, count=300) -> list[Cas
                 service_area=areas[area],
                 team=teams[(area, team)],
                 practitioner=rng.choice(practitioners_by_team.get((area, team)) or [None]),
-                case_type=rng.choice(CASE_TYPES[area]),
+                case_type=(case_type := rng.choice(CASE_TYPES[area])),
+                legal_status=legal_status_for(case_type),
                 opened_on=opened,
                 closed_on=closed if closed and closed < today else None,
             )

@@ -1,9 +1,5 @@
-from django.urls import path
-
-from . import views
+from .views import cases, cycles, toolkits
 
 app_name = "audits"
 
-urlpatterns = [
-    path("cycles/", views.cycles, name="cycles"),
-]
+urlpatterns = [*cycles.urlpatterns, *toolkits.urlpatterns, *cases.urlpatterns]

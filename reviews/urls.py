@@ -5,6 +5,7 @@ from . import views
 app_name = "reviews"
 
 urlpatterns = [
+    path("", views.review_list, name="list"),
     path("mine/", views.my_reviews, name="mine"),
     path("moderation/", views.moderation_queue, name="moderation"),
     path("escalations/", views.escalations, name="escalations"),

@@ -10,6 +10,11 @@ def my_reviews(request):
     return render(request, "reviews/mine.html")
 
 
+@require("reviews.list")
+def review_list(request):
+    return render(request, "reviews/list.html")
+
+
 @require("moderation.view_queue")
 def moderation_queue(request):
     return render(request, "reviews/moderation.html")

@@ -139,18 +139,23 @@ def test_the_home_page_of_a_person_without_roles_says_they_have_no_role_yet(
 # The navigation shows each person only what they may open (NAV_ITEMS and RULES).
 
 NAVIGATION = {
-    "reviewer": ["My work", "My reviews"],
-    "moderator": ["My work", "Moderation"],
-    "service_manager": ["My work", "Escalations", "Actions", "Dashboard"],
-    "head_of_service": ["My work", "Escalations", "Actions", "Dashboard"],
-    "practitioner": ["My work", "Actions"],
-    "practice_lead": ["My work", "Actions"],
-    "qa_manager": ["My work", "QA cycles", "Feedback", "Dashboard", "Organisation"],
+    "reviewer": ["My work", "My reviews", "Reviews"],
+    "moderator": ["My work", "Reviews", "Moderation"],
+    "service_manager": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
+    "head_of_service": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
+    "practitioner": ["My work", "Reviews", "Actions"],
+    "practice_lead": ["My work", "Reviews", "Actions"],
+    "qa_manager": [
+        "My work", "Reviews", "QA cycles", "Toolkits", "Cases", "Feedback", "Dashboard",
+        "Organisation",
+    ],
     "leadership": ["My work", "Dashboard"],
     "superuser": ["My work", "Organisation", "Admin"],
-    "outsider": ["My work", "My reviews", "Moderation", "Escalations", "Actions", "Dashboard"],
+    "outsider": [
+        "My work", "My reviews", "Reviews", "Moderation", "Escalations", "Actions", "Dashboard",
+    ],
     "nobody": ["My work"],
-}
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(("person", "labels"), NAVIGATION.items(), ids=NAVIGATION.keys())

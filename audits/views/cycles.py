@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.urls import path
 
 from accounts.permissions import require
 
@@ -6,3 +7,8 @@ from accounts.permissions import require
 @require("cycles.manage")
 def cycles(request):
     return render(request, "audits/cycles.html")
+
+
+urlpatterns = [
+    path("cycles/", cycles, name="cycles"),
+]
