@@ -9,7 +9,8 @@ from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label="Work email address",
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+        # No autofocus: it would skip the page's heading and skip link for screen-reader users.
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
 
     error_messages = {
