@@ -59,6 +59,9 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow (0.5 s); tests do not need that protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Persistent connections outlive the live server's threads and keep the test database
+    # busy, so PostgreSQL refuses to drop it at the end.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests run without collectstatic: no manifest of hashed names, no STATIC_ROOT to serve.
     settings.STATIC_ROOT = None
     settings.STORAGES = {

@@ -24,8 +24,13 @@ print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "broker": s.C
 """
 
 
+# Set by the browser tests' conftest for the live server; a deployment never has it.
+TEST_ONLY_VARIABLES = ("DJANGO_ALLOW_ASYNC_UNSAFE",)
+
+
 def _run(code_or_args, env_changes, unset=()):
-    env = {k: v for k, v in os.environ.items() if k not in unset and k not in env_changes}
+    dropped = {*unset, *env_changes, *TEST_ONLY_VARIABLES}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_changes)
     env.setdefault("DJANGO_SETTINGS_MODULE", "qaf.settings")
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
