@@ -72,3 +72,10 @@ def main_nav_labels(page: Page) -> list[str]:
     nav = page.get_by_test_id("main-nav")
     expect(nav).to_be_visible()
     return [text.strip() for text in nav.get_by_role("link").all_inner_texts()]
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped before the test database is dropped: its threads'
+    connections would otherwise keep PostgreSQL from dropping it."""
+    return live_server
