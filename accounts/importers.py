@@ -23,6 +23,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from qaf.csvimport import ImportFailed, RowError, numbered_rows
+
 from .models import (
     ORGANISATION_WIDE_ROLES,
     Role,
@@ -42,21 +44,6 @@ _ROLE_NAMES = {
     for role in Role
     for name in (role.label, role.value, role.value.replace("_", " "))
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-class ImportFailed(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(error) for error in errors))
 
 
 @dataclass
@@ -157,24 +144,6 @@ def _check_row(line: int, row: dict, people: dict[str, _Person]) -> list[str]:
     return []
 
 
-def _numbered_rows(reader: csv.DictReader):
-    """(the physical line the row starts on, the row as DictReader gives it) for each row.
-
-    `reader.line_num` is the line a row ends on, which is a later line when a quoted value spans
-    lines; the underlying reader gives blank lines as empty rows, so the count stays right.
-    """
-    fieldnames, lines = reader.fieldnames, reader.reader
-    start = lines.line_num + 1
-    for values in lines:
-        line, start = start, lines.line_num + 1
-        if not values:
-            continue  # a blank line
-        row = dict(zip(fieldnames, values, strict=False))
-        if len(values) > len(fieldnames):
-            row[None] = values[len(fieldnames) :]
-        yield line, row
-
-
 def organisation_import(*, rows: Iterable[str], actor: User | None = None) -> ImportSummary:
     """Check the whole CSV text (`rows`, lines of a file), then apply it in one transaction."""
     reader = csv.DictReader(rows)
@@ -185,7 +154,7 @@ def organisation_import(*, rows: Iterable[str], actor: User | None = None) -> Im
     teams: set[tuple[str, str]] = set()
     people: dict[str, _Person] = {}
     try:
-        for line, row in _numbered_rows(reader):
+        for line, row in numbered_rows(reader):
             if None in row:
                 errors.append(RowError(line, "this row has more values than columns."))
                 continue

@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts.models import Role, RoleMembership, ServiceArea, Team, User
 
 from .models import Case, legal_status_for
+from .toolkit_library import install_standard_toolkits
 
 DEMO_PASSWORD = "qaf-demo-password"
 DEMO_DOMAIN = "demo.qaf.example"
@@ -276,6 +277,7 @@ def build_demo_authority() -> dict[str, int]:
             "closed_on",
         ],
     )
+    install_standard_toolkits()  # only those not there yet: a QA Manager's versions are safe
     return {
         "service_areas": len(areas),
         "teams": len(teams),

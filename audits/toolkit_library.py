@@ -20,13 +20,15 @@ G, YPN, TEXT = AnswerKind.GRADED, AnswerKind.YES_PARTLY_NO, AnswerKind.FREE_TEXT
 PRACTICE_REVIEW = [
     (
         "Assessment",
-        "All children have a high-quality assessment in which they have been involved.",
+        "All children have a high-quality assessment in which they have been involved, reflecting "
+        "their and their family's or carers' experiences, wishes, feelings and needs, written so "
+        "that they understand their situation and what needs to change.",
         [
             (
                 "How good is the assessment, and how well does it reflect the child's and family's "
-                "experiences, wishes, feelings and needs?",
-                "Look for the child's lived experience, analysis rather than description, and evidence-"
-                "based tools and direct work informing the analysis.",
+                "(or carers') experiences, wishes, feelings and needs?",
+                "Was the child involved? Look for the child's lived experience and analysis rather "
+                "than description.",
                 G,
                 True,
                 False,
@@ -39,18 +41,26 @@ PRACTICE_REVIEW = [
                 True,
                 False,
             ),
+            (
+                "Did direct work and evidence-based tools inform the assessment and its analysis?",
+                "",
+                YPN,
+                True,
+                False,
+            ),
             ("Is the assessment up to date and completed within timescales?", "", YPN, True, False),
         ],
     ),
     (
-        "Plan",
-        "All children have a SMART plan: what needs to happen, by when, who by, the outcomes sought "
-        "together, how need or risk is managed, and the contingency plan.",
+        "SMART plan",
+        "All children have a SMART plan which explains what needs to happen, by when, who by, what "
+        "outcomes we are seeking together, how any need or risk is being managed, and what the "
+        "contingency plan is.",
         [
             (
                 "How good is the child's plan?",
-                "Specific, measurable, achievable, relevant and timed; simple and easy to understand by "
-                "families and children, and written with them.",
+                "Specific, measurable, achievable, relevant and timed; simple and easy for the child "
+                "and family to understand.",
                 G,
                 True,
                 False,
@@ -62,20 +72,20 @@ PRACTICE_REVIEW = [
     (
         "Support and direct work",
         "Every child receives purposeful, evidence-based wraparound support and a plan of direct "
-        "work from the right service and the right person.",
+        "work, delivered by the right service and the right person, with partner agencies working "
+        "together for collective and sustained support.",
         [
             (
                 "How effective is the support and direct work with the child and family?",
-                "Look for purposeful visits, direct work records, and partner agencies working together "
-                "for collective and sustained support.",
+                "Look for purposeful visits and records of direct work with the child.",
                 G,
                 True,
                 False,
             ),
             (
-                "Are partner agencies working together effectively for this child?",
-                "",
-                YPN,
+                "How well are partner agencies working together to support the child and family?",
+                "Answer 'not applicable' only when no other agency is involved.",
+                G,
                 True,
                 True,
             ),
@@ -84,12 +94,12 @@ PRACTICE_REVIEW = [
     (
         "Recording",
         "Records are purposeful, well written and timely, so that everyone can understand significant "
-        "events, the plan, the purpose of actions and the progress made.",
+        "events, the plan, the purpose of actions and interactions, and the progress made for the "
+        "child and family.",
         [
             (
                 "How good is the quality of recording?",
-                "Would the child understand their record if they read it later in life? Is there an up-"
-                "to-date chronology?",
+                "Would the child understand their record if they read it later in life?",
                 G,
                 True,
                 False,
@@ -99,8 +109,8 @@ PRACTICE_REVIEW = [
     ),
     (
         "Practice model",
-        "Every practitioner uses the practice model (strengths-based, relational) in assessing, "
-        "intervening and planning.",
+        "Every practitioner and carer involved as a key professional uses the practice model "
+        "(strengths-based and relational) in assessing, intervening and planning, or caring.",
         [
             (
                 "How well is the practice model evident in the work with this family?",
@@ -113,8 +123,8 @@ PRACTICE_REVIEW = [
     ),
     (
         "Management oversight and supervision",
-        "Every practitioner receives management oversight, including reflective supervision, "
-        "monitoring and quality assurance of the work.",
+        "Every practitioner and carer involved as a key professional receives management oversight, "
+        "including reflective supervision, monitoring and quality assurance of the work.",
         [
             (
                 "How effective are management oversight and supervision on this case?",
@@ -196,7 +206,7 @@ THEMATIC_NEGLECT = [
     ),
     (
         "Impact for the child",
-        "",
+        "What difference has our involvement made to the child's day-to-day experience?",
         [
             (
                 "What difference has the intervention made to the neglect the child experiences?",
@@ -223,12 +233,21 @@ PRACTICE_OBSERVATION = [
         "be used.",
         [
             (
+                "What was observed (for example a home visit, a meeting or a conference), and which "
+                "aspects of practice were agreed as the focus?",
+                "Note the context, what you were looking for, why, and how you would know when you "
+                "saw it.",
+                TEXT,
+                True,
+                False,
+            ),
+            (
                 "Was the purpose of the visit or meeting clear to the family and the practitioner?",
                 "",
                 YPN,
                 True,
                 False,
-            )
+            ),
         ],
     ),
     (
@@ -255,7 +274,7 @@ PRACTICE_OBSERVATION = [
     ),
     (
         "Skills and knowledge",
-        "",
+        "The quality of the practitioner's practice experience, knowledge and skills.",
         [
             (
                 "How well does the practitioner use their knowledge and skills to explore risk and need?",

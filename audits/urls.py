@@ -1,5 +1,10 @@
-from .views import cases, cycles, toolkits
+from .views import cases, cycles, sampling, toolkits
 
 app_name = "audits"
 
-urlpatterns = [*cycles.urlpatterns, *toolkits.urlpatterns, *cases.urlpatterns]
+urlpatterns = [
+    *cycles.urlpatterns,
+    *toolkits.urlpatterns,
+    *cases.urlpatterns,
+    *sampling.urlpatterns,
+]

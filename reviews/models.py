@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from audits.models import Case, Choice, Cycle, Grade, Question, ToolkitVersion
 
@@ -79,6 +80,12 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.toolkit_version.toolkit.name}: {self.case.reference} ({self.cycle.name})"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and not yet submitted (the reviewer's part ends at submit)."""
+        still_open = self.status in (self.Status.ASSIGNED, self.Status.IN_PROGRESS)
+        return still_open and self.due_on < timezone.localdate()
 
 
 class Answer(models.Model):

@@ -1,8 +1,17 @@
 """Every write to a review. Status moves go through `review_transition` and its table."""
 
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from accounts.permissions import can
+from audits.models import AnswerKind, Choice, Grade, Question
 from qaf.workflow import transition
 
-from .models import Review, ReviewEvent
+from .models import Answer, Review, ReviewEvent
 
 S = Review.Status
 
@@ -30,3 +39,260 @@ def review_transition(
         note=note,
         changes=changes,
     )
+
+
+# The reviewer's findings, in the order the page asks for them, with what submit says when one
+# is missing (seed 003: Practice Reviews; seed 000: the discussion with the practitioner). Every
+# one is required before submit; child_seen is recorded but may stay blank.
+FINDINGS_FIELDS = (
+    "discussion_on",
+    "discussion_participants",
+    "practitioner_reflections",
+    "child_seen",
+    "views_obtained_how",
+    "child_and_family_views",
+    "working_well",
+    "needs_to_improve",
+    "recommendations",
+    "grade",
+    "grade_rationale",
+)
+REQUIRED_FINDINGS = {
+    "discussion_on": "Enter the date of the discussion with the practitioner",
+    "discussion_participants": "Enter who took part in the discussion",
+    "practitioner_reflections": "Enter the practitioner's reflections",
+    "views_obtained_how": "Enter how the child's and family's views were obtained, "
+    "or why they were not",
+    "child_and_family_views": "Enter what the child and family said, "
+    "or the reason their views were not obtained",
+    "working_well": "Enter what is working well",
+    "needs_to_improve": "Enter what needs to improve",
+    "recommendations": "Enter your recommendations",
+    "grade": "Select an overall grade",
+    "grade_rationale": "Enter the rationale for the overall grade",
+}
+# Radio buttons are linked to by their first button (GOV.UK error summary pattern).
+RADIO_FINDINGS = {"child_seen", "grade"}
+ANSWER_VALUE_FIELD = {
+    AnswerKind.GRADED: "grade",
+    AnswerKind.YES_PARTLY_NO: "choice",
+    AnswerKind.FREE_TEXT: "text",
+}
+ANSWER_FIELDS = ("grade", "choice", "text", "not_applicable")
+_ALLOWED_VALUES = {"grade": set(Grade.values), "choice": set(Choice.values)}
+
+
+class StaleReview(Exception):
+    """The save was based on a version someone has since replaced; `str(exc)` says who and when."""
+
+    def __init__(self, review: Review, actor):
+        self.review = review
+        when = timezone.localtime(review.updated_at)
+        at = f"{format_date(when, 'H:i')} on {format_date(when, 'j F Y')}"
+        if review.updated_by_id == getattr(actor, "pk", None):
+            message = (
+                f"You saved this review in another tab or window at {at}, after this page was "
+                "opened. The changes on this page were not saved: reload to see the latest "
+                "version, then re-enter them."
+            )
+        else:
+            person = review.updated_by
+            who = (person.get_full_name() or person.email) if person else "Someone"
+            message = (
+                f"{who} saved this review at {at}, after you opened it. Your changes were not "
+                "saved: reload to see theirs, then re-enter yours."
+            )
+        super().__init__(message)
+
+
+class ReviewIncomplete(Exception):
+    """Submit refused: `missing` lists every (anchor id, message) still to do, all at once."""
+
+    def __init__(self, missing: list[tuple[str, str]]):
+        self.missing = missing
+        super().__init__(f"{len(missing)} items are missing.")
+
+
+def finding_anchor(name: str) -> str:
+    """The id of a finding's input on the review page (the form's default auto_id)."""
+    return f"id_{name}_0" if name in RADIO_FINDINGS else f"id_{name}"
+
+
+def question_anchor(question: Question) -> str:
+    return f"q-{question.pk}"
+
+
+def _locked(review: Review, actor, based_on_version: int) -> Review:
+    """The review's row, locked until the transaction ends, if `actor` may still write it at
+    `based_on_version`. The lock makes two saves of the same version queue here, so the second
+    sees the first's new version and is refused."""
+    locked = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=review.pk)
+    )
+    if not can(actor, "review.edit", locked):
+        raise PermissionDenied(
+            f"This review is {locked.get_status_display().lower()}: only its reviewer can "
+            "change it, until it is submitted."
+        )
+    if based_on_version != locked.lock_version:
+        raise StaleReview(locked, actor)
+    return locked
+
+
+def _clean_answer(question: Question, values: dict[str, Any]) -> dict[str, Any]:
+    """The answer's fields as they will be stored; only the question's own kind of value."""
+    not_applicable = bool(values.get("not_applicable"))
+    if not_applicable and not question.allow_not_applicable:
+        raise ValidationError(f"Question {question.pk} cannot be answered 'not applicable'.")
+    cleaned = {"grade": "", "choice": "", "text": "", "not_applicable": not_applicable}
+    if not_applicable:
+        return cleaned  # N/A replaces any value: the answer is one or the other
+    field = ANSWER_VALUE_FIELD[question.answer_kind]
+    value = (values.get(field) or "").strip() if field == "text" else values.get(field) or ""
+    if field in _ALLOWED_VALUES and value and value not in _ALLOWED_VALUES[field]:
+        raise ValidationError(f"'{value}' is not an answer to question {question.pk}.")
+    cleaned[field] = value
+    return cleaned
+
+
+def _save_answers(review: Review, answers: dict[int, dict], actor) -> bool:
+    """Upsert the answers that differ from those stored; True if any did."""
+    questions = Question.objects.filter(
+        section__version_id=review.toolkit_version_id, pk__in=list(answers)
+    ).in_bulk()
+    if len(questions) != len(answers):
+        raise ValidationError("Some answers are to questions that are not in this toolkit.")
+    stored = {a.question_id: a for a in Answer.objects.filter(review=review, question__in=answers)}
+    to_create, to_update = [], []
+    for question_id, values in answers.items():
+        cleaned = _clean_answer(questions[question_id], values)
+        answer = stored.get(question_id)
+        if answer is None:
+            if any(cleaned.values()):
+                to_create.append(Answer(review=review, question_id=question_id, **cleaned))
+        elif any(getattr(answer, name) != value for name, value in cleaned.items()):
+            for name, value in cleaned.items():
+                setattr(answer, name, value)
+            to_update.append(answer)
+    now = timezone.now()
+    for answer in to_create + to_update:
+        answer.updated_by, answer.updated_at = actor, now
+    Answer.objects.bulk_create(to_create)
+    Answer.objects.bulk_update(to_update, [*ANSWER_FIELDS, "updated_by", "updated_at"])
+    return bool(to_create or to_update)
+
+
+def _changed_findings(review: Review, findings: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(findings) - set(FINDINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"Not findings of a review: {', '.join(sorted(unknown))}")
+    changed = {n: v for n, v in findings.items() if getattr(review, n) != v}
+    candidate = Review(**{n: getattr(review, n) for n in FINDINGS_FIELDS} | changed)
+    candidate.clean_fields(exclude=[f.name for f in Review._meta.fields if f.name not in changed])
+    return changed
+
+
+@transaction.atomic
+def review_save(
+    *,
+    review: Review,
+    actor,
+    based_on_version: int,
+    answers: dict[int, dict[str, Any]] | None = None,
+    findings: dict[str, Any] | None = None,
+) -> Review:
+    """Save the reviewer's answers and findings, if nobody has saved since `based_on_version`.
+
+    A save that changes nothing writes nothing (a blur after an autosave must not make the other
+    tab's version stale). The first save that changes something starts the review.
+    """
+    locked = _locked(review, actor, based_on_version)
+    changed = _changed_findings(locked, findings or {})
+    answers_changed = _save_answers(locked, answers, actor) if answers else False
+    if not changed and not answers_changed:
+        return locked
+    if locked.status == S.ASSIGNED:
+        locked = review_transition(
+            review=locked, to_status=S.IN_PROGRESS, actor=actor, note="First saved."
+        )
+    now = timezone.now()
+    # Conditional on the version as well as locked: the same refusal holds where a database
+    # (SQLite) has no row locks.
+    updated = Review.objects.filter(pk=locked.pk, lock_version=based_on_version).update(
+        **changed, lock_version=based_on_version + 1, updated_by=actor, updated_at=now
+    )
+    if not updated:
+        raise StaleReview(Review.objects.select_related("updated_by").get(pk=locked.pk), actor)
+    locked.refresh_from_db()
+    return locked
+
+
+def review_missing_items(review: Review) -> list[tuple[str, str]]:
+    """Everything submit still needs, as (anchor id on the review page, message), in page order:
+    every required question unanswered ('not applicable' counts where the question allows it),
+    then every required finding."""
+    questions = Question.objects.filter(section__version_id=review.toolkit_version_id).order_by(
+        "section__position", "section_id", "position", "id"
+    )
+    answers = {a.question_id: a for a in Answer.objects.filter(review=review)}
+    missing = []
+    for question, number in _numbered(questions):
+        answer = answers.get(question.pk)
+        if question.required and not is_answered(question, answer):
+            missing.append((question_anchor(question), _unanswered_message(question, number)))
+    for name, message in REQUIRED_FINDINGS.items():
+        value = getattr(review, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append((finding_anchor(name), message))
+    return missing
+
+
+def _numbered(questions):
+    """(question, "2.3") in order: the section's and the question's place on the page."""
+    section_numbers: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for question in questions:
+        section_numbers.setdefault(question.section_id, len(section_numbers) + 1)
+        counts[question.section_id] = counts.get(question.section_id, 0) + 1
+        yield question, f"{section_numbers[question.section_id]}.{counts[question.section_id]}"
+
+
+def is_answered(question: Question, answer: Answer | None) -> bool:
+    if answer is None:
+        return False
+    if answer.not_applicable:
+        return question.allow_not_applicable
+    return bool(getattr(answer, ANSWER_VALUE_FIELD[question.answer_kind]).strip())
+
+
+def _unanswered_message(question: Question, number: str) -> str:
+    what = {
+        AnswerKind.GRADED: "Select a grade for",
+        AnswerKind.YES_PARTLY_NO: "Select yes, partly or no for",
+        AnswerKind.FREE_TEXT: "Enter an answer to",
+    }[question.answer_kind]
+    or_na = ", or mark it not applicable" if question.allow_not_applicable else ""
+    return f"{what} question {number}, “{question.text}”{or_na}"
+
+
+@transaction.atomic
+def review_submit(*, review: Review, actor, based_on_version: int) -> Review:
+    """Submit a complete review for moderation; refuse with every missing item at once."""
+    locked = _locked(review, actor, based_on_version)
+    missing = review_missing_items(locked)
+    if missing:
+        raise ReviewIncomplete(missing)
+    submitted = review_transition(
+        review=locked,
+        to_status=S.SUBMITTED,
+        actor=actor,
+        submitted_at=timezone.now(),
+        # A new version, so that a save from another tab after this is refused as stale.
+        lock_version=locked.lock_version + 1,
+        updated_by=actor,
+    )
+    # issue 4: an Inadequate overall grade (submitted.grade == Grade.INADEQUATE) raises an
+    # escalation to the service manager here, in this transaction.
+    return submitted

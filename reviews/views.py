@@ -1,18 +1,161 @@
-"""Reviews, moderation, escalations and actions. Empty states until the audit cycle lands."""
+"""Reviews: my reviews, the reviews list, the review page with its autosave, and (empty until
+their issues land) moderation, escalations and actions."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from accounts.permissions import require
+from accounts.permissions import can, get_object_for_user, require
+from qaf.workflow import TransitionRefused
+
+from .filters import ReviewFilter
+from .forms import ReviewForm, grade_definitions, outline, progress
+from .selectors import (
+    REVIEW_ORDER,
+    answers_by_question,
+    previous_reviews,
+    reviews_assigned_to,
+    reviews_visible_to,
+    toolkit_sections,
+)
+from .services import ReviewIncomplete, StaleReview, review_save, review_submit
 
 
 @require("reviews.view_mine")
 def my_reviews(request):
-    return render(request, "reviews/mine.html")
+    return render(request, "reviews/mine.html", {"reviews": reviews_assigned_to(request.user)})
 
 
 @require("reviews.list")
 def review_list(request):
-    return render(request, "reviews/list.html")
+    visible = reviews_visible_to(request.user)
+    filters = ReviewFilter(request.GET or None, queryset=visible.order_by(*REVIEW_ORDER))
+    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "reviews/list.html", {"filter": filters, "page_obj": page})
+
+
+def _review_for(request, pk):
+    """The review, or 404 outside the user's scope (its existence does not leak)."""
+    return get_object_for_user(request.user, reviews_visible_to(request.user), "review.view", pk=pk)
+
+
+def _form(review, data=None) -> ReviewForm:
+    sections = toolkit_sections(review.toolkit_version_id)
+    return ReviewForm(data, review=review, sections=sections, answers=answers_by_question(review))
+
+
+def review_detail(request, pk):
+    review = _review_for(request, pk)
+    editable = can(request.user, "review.edit", review)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        return _save_from_page(request, review)
+    return _render_review(request, review, _form(review) if editable else None)
+
+
+def _save_from_page(request, review):
+    """ "Save draft" and "Submit review": plain form posts, so the page works without JavaScript."""
+    form = _form(review, request.POST)
+    if not form.is_valid():
+        return _render_review(request, review, form)
+    submitting = request.POST.get("action") == "submit"
+    try:
+        review = review_save(
+            review=review,
+            actor=request.user,
+            based_on_version=form.cleaned_data["lock_version"],
+            answers=form.answers(),
+            findings=form.findings(),
+        )
+        if submitting:
+            review_submit(review=review, actor=request.user, based_on_version=review.lock_version)
+    except StaleReview as refusal:
+        form.add_error(None, str(refusal))  # the input stays on the page, to copy from
+        return _render_review(request, review, form)
+    except ReviewIncomplete as refusal:
+        # The draft was saved: show the page at its new version, with every missing item.
+        review = _review_for(request, review.pk)
+        data = request.POST.copy()
+        data["lock_version"] = review.lock_version
+        form = _form(review, data)
+        form.is_valid()
+        form.add_missing_items(refusal.missing)
+        return _render_review(request, review, form)
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("reviews:detail", pk=review.pk)
+    if submitting:
+        messages.success(request, "Review submitted. It now goes to the moderator.")
+    else:
+        messages.success(request, f"Draft saved at {_time_now()}.")
+    return redirect("reviews:detail", pk=review.pk)
+
+
+def _render_review(request, review, form):
+    sections = form.sections if form else toolkit_sections(review.toolkit_version_id)
+    answers = form.stored_answers if form else answers_by_question(review)
+    rows = outline(sections, answers, form)
+    previous = [(r, can(request.user, "review.view", r)) for r in previous_reviews(review)]
+    return render(
+        request,
+        "reviews/review.html",
+        {
+            "review": review,
+            "form": form,
+            "outline": rows,
+            "progress": progress(rows),
+            "previous_reviews": previous,
+            "grade_definitions": grade_definitions(),
+            "last_saved": review.updated_at if review.updated_by_id else None,
+        },
+    )
+
+
+@require_POST
+def review_autosave(request, pk):
+    """htmx: save the page as it stands; answer a status line and the new version."""
+    review = _review_for(request, pk)
+    if not can(request.user, "review.edit", review):
+        return _autosave_status(
+            request,
+            refused=f"This review is {review.get_status_display().lower()}, so it cannot be "
+            "changed. Nothing was saved.",
+            status=403,
+        )
+    form = _form(review, request.POST)
+    form.is_valid()  # invalid fields are left out of the save, the rest is kept
+    if "lock_version" not in form.cleaned_data:
+        return _autosave_status(request, refused="Not saved: reload the page.", status=400)
+    try:
+        review = review_save(
+            review=review,
+            actor=request.user,
+            based_on_version=form.cleaned_data["lock_version"],
+            answers=form.answers(),
+            findings=form.findings(),
+        )
+    except StaleReview as refusal:
+        return _autosave_status(request, refused=str(refusal), status=409)
+    rows = outline(toolkit_sections(review.toolkit_version_id), answers_by_question(review))
+    return _autosave_status(
+        request,
+        saved_at=_time_now(),
+        not_saved=[error for _, error in form.error_links()],
+        lock_version=review.lock_version,
+        progress=progress(rows),
+    )
+
+
+def _autosave_status(request, *, status=200, **context):
+    return render(request, "reviews/includes/autosave_status.html", context, status=status)
+
+
+def _time_now() -> str:
+    return timezone.localtime().strftime("%H:%M")
 
 
 @require("moderation.view_queue")

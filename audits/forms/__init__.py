@@ -1,0 +1,1 @@
+"""Forms of the QA Manager's pages: one module per area."""

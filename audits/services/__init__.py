@@ -1,0 +1,1 @@
+"""Every write to toolkits, cycles, cases and samples: one module per area."""

@@ -1,0 +1,130 @@
+"""A reviewer completes a Practice Review in the browser: answers autosave and survive a reload,
+submit lists what is missing, and a submitted review is read only. axe checks the page."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.tests.factories import TEST_PASSWORD, ServiceAreaFactory, TeamFactory, UserFactory
+from audits.models import AnswerKind, Question, ToolkitVersion
+from audits.toolkit_library import install_standard_toolkits
+from reviews.models import Review
+from reviews.tests.factories import ReviewFactory
+from tests.browser.conftest import assert_accessible, login
+
+pytestmark = pytest.mark.browser
+
+FINDINGS = {
+    "Who took part": "The social worker, their team manager and me",
+    "The practitioner's reflections": "The plan needs clearer timescales.",
+    "How the child's and family's views were obtained": "A home visit with the child and mother.",
+    "What the child and family said": "The child said their worker listens to them.",
+    "What is working well": "Purposeful visits and direct work.",
+    "What needs to improve": "Contingency planning.",
+    "Recommendations": "Review the plan with the family within four weeks.",
+    "Rationale for the overall grade": "Good support that is improving the child's outcomes.",
+}
+ANSWER = {AnswerKind.GRADED: "Good", AnswerKind.YES_PARTLY_NO: "Yes"}
+TEXT_ANSWER = "Seen alone; said they feel safe at home."
+
+
+def answer(page: Page, question: Question) -> None:
+    block = page.locator(f"#q-{question.pk}")
+    if question.answer_kind == AnswerKind.FREE_TEXT:
+        block.get_by_role("textbox").fill(TEXT_ANSWER)
+        block.get_by_role("textbox").press("Tab")  # the change event that autosaves
+    else:
+        block.get_by_label(ANSWER[question.answer_kind], exact=True).check()
+
+
+def expect_all_saved(page: Page) -> None:
+    """Wait until no autosave is on its way (htmx marks the form while one is)."""
+    expect(page.locator("form[data-autosave]")).not_to_have_class(re.compile(r"\bhtmx-request\b"))
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at")
+
+
+def expect_answered(page: Page, question: Question) -> None:
+    block = page.locator(f"#q-{question.pk}")
+    if question.answer_kind == AnswerKind.FREE_TEXT:
+        expect(block.get_by_role("textbox")).to_have_value(TEXT_ANSWER)
+    else:
+        expect(block.get_by_label(ANSWER[question.answer_kind], exact=True)).to_be_checked()
+
+
+def test_a_reviewer_completes_and_submits_a_practice_review(
+    page: Page, live_server, transactional_db
+):
+    install_standard_toolkits()
+    version = ToolkitVersion.objects.get(toolkit__name="Practice Review", number=1)
+    area = ServiceAreaFactory(name="Children in Need")
+    reviewer = UserFactory(roles=[("reviewer", area)])
+    review = ReviewFactory(
+        reviewer=reviewer,
+        toolkit_version=version,
+        case__team=TeamFactory(service_area=area),
+        case__reference="CMS-424242",
+    )
+    questions = list(
+        Question.objects.filter(section__version=version).order_by(
+            "section__position", "section_id", "position", "id"
+        )
+    )
+    left_out = next(q for q in questions if q.required and q.answer_kind == AnswerKind.GRADED)
+
+    # From "My reviews" to the review.
+    login(page, live_server, reviewer.email, TEST_PASSWORD)
+    page.get_by_test_id("main-nav").get_by_role("link", name="My reviews").click()
+    page.get_by_role("link", name="CMS-424242").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Practice Review: case CMS-424242")
+    expect(page.get_by_test_id("review-header")).to_contain_text("Practice Review v1")
+    assert_accessible(page)
+
+    # Answer everything but one required question, and every finding; each change autosaves.
+    for question in questions:
+        if question != left_out:
+            answer(page, question)
+    page.get_by_label("Date of the discussion with the practitioner").fill("2026-11-20")
+    page.locator("#id_child_seen_0").check()
+    for label, text in FINDINGS.items():
+        page.get_by_label(label, exact=True).fill(text)
+    page.get_by_label("Good", exact=True).last.check()  # the overall grade
+    expect_all_saved(page)
+    total = len(questions)
+    expect(page.locator("#review-progress")).to_have_text(
+        f"{total - 1} of {total} questions answered"
+    )
+
+    # A reload finds every answer kept.
+    page.reload()
+    for question in questions:
+        if question != left_out:
+            expect_answered(page, question)
+    for label, text in FINDINGS.items():
+        expect(page.get_by_label(label, exact=True)).to_have_value(text)
+    expect(page.get_by_label("Date of the discussion with the practitioner")).to_have_value(
+        "2026-11-20"
+    )
+    assert Review.objects.get(pk=review.pk).status == Review.Status.IN_PROGRESS
+
+    # Submitting with the missing answer shows it, linked to the question.
+    page.get_by_role("button", name="Submit review").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_count(1)
+    link = summary.get_by_role("link", name=re.compile(r"^Select a grade for question 1\.1"))
+    expect(link).to_have_attribute("href", f"#q-{left_out.pk}")
+    assert_accessible(page)
+
+    # Complete it and submit: the review becomes read only.
+    link.click()
+    answer(page, left_out)
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.get_by_role("status")).to_contain_text("Review submitted.")
+    expect(page.get_by_test_id("review-header")).to_contain_text("Submitted")
+    main = page.locator("main")
+    expect(main.locator("input, textarea, select")).to_have_count(0)
+    expect(main.get_by_role("button", name="Submit review")).to_have_count(0)
+    expect(main).to_contain_text(TEXT_ANSWER)
+    assert_accessible(page)
+    assert Review.objects.get(pk=review.pk).status == Review.Status.SUBMITTED
