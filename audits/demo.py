@@ -13,13 +13,17 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import Role, RoleMembership, ServiceArea, Team, User
+from reviews.models import Review
 
-from .models import Case, legal_status_for
+from .models import Case, Cycle, legal_status_for
+from .services.cycles import cycle_transition, cycles_generate
+from .services.sampling import reviews_assign, sample_cases, suggest_reviewers
 from .toolkit_library import install_standard_toolkits
 
 DEMO_PASSWORD = "qaf-demo-password"
 DEMO_DOMAIN = "demo.qaf.example"
 SEED = 2026
+DEMO_YEAR = 2026
 # 24 letters and digits: the 128 bits of entropy Django expects of a salt.
 DEMO_PASSWORD_SALT = "qafDemoAuthority2026Salt"
 
@@ -278,12 +282,35 @@ def build_demo_authority() -> dict[str, int]:
         ],
     )
     install_standard_toolkits()  # only those not there yet: a QA Manager's versions are safe
+    reviews = _demo_cycles(User.objects.get(email=f"qa.manager@{DEMO_DOMAIN}"))
     return {
         "service_areas": len(areas),
         "teams": len(teams),
         "staff": User.objects.count(),
         "cases": Case.objects.count(),
+        "reviews": reviews,
     }
+
+
+def _demo_cycles(qa_manager: User) -> int:
+    """The demo year's cycles: those before November closed, November's in its review phase with
+    one case per team sampled and assigned, so the demo reviewers have work waiting."""
+    cycles_generate(year=DEMO_YEAR, actor=qa_manager)
+    order = [Cycle.Status.PLANNED, Cycle.Status.REVIEW, Cycle.Status.REPORTING, Cycle.Status.CLOSED]
+    for cycle in Cycle.objects.filter(review_starts_on__year=DEMO_YEAR).order_by(
+        "review_starts_on"
+    ):
+        target = Cycle.Status.REVIEW if cycle.review_starts_on.month == 11 else Cycle.Status.CLOSED
+        for status in order[order.index(cycle.status) + 1 : order.index(target) + 1]:
+            cycle = cycle_transition(cycle=cycle, to_status=status, actor=qa_manager)
+        if target == Cycle.Status.REVIEW and not cycle.reviews.exists():
+            sampled = sample_cases(cycle=cycle, per_team=1, seed=DEMO_YEAR, actor=qa_manager)
+            sampled = Review.objects.filter(pk__in=[r.pk for r in sampled])
+            sampled = sampled.select_related("case__team")
+            suggestions = suggest_reviewers(cycle=cycle, reviews=sampled)
+            assignments = {r: suggestions[r.pk] for r in sampled if suggestions[r.pk]}
+            reviews_assign(assignments=assignments, actor=qa_manager)
+    return Review.objects.count()
 
 
 def _demo_cases(rng, areas, teams, practitioners_by_team, count=300) -> list[Case]:

@@ -1,5 +1,6 @@
 """Case import benchmark: a 20,000-row case list imported, re-imported unchanged, re-imported
-with a tenth of its rows changed; then a sample of the cases drawn and reviewers suggested.
+with a tenth of its cases changed and with all of them changed; then a sample drawn from those
+cases and reviewers suggested for it.
 
 Usage: .venv/bin/python bench/cases_import.py [--cases 20000]
 Runs against a throw-away SQLite database, or with DATABASE_URL set on that PostgreSQL server in a
@@ -9,6 +10,7 @@ database of its own (test_qaf_bench_cases), created afresh and dropped at the en
 import argparse
 import datetime
 import io
+import logging
 import os
 import random
 import sys
@@ -71,8 +73,9 @@ def _organisation() -> None:
     )
 
 
-def _case_csv(count: int, *, changed: float = 0.0) -> str:
-    """The case list; with `changed`, that share of the cases has moved on (closed, retyped)."""
+def _case_csv(count: int, *, changed: float = 0.0, new_type: str = "", close: bool = False) -> str:
+    """The case list; with `changed`, that share of the cases has moved on: a new case type,
+    another practitioner, and closed if `close`."""
     rng = random.Random(2026)
     lines = ["case_reference,service,team,practitioner_email,case_type,opened_on,closed_on"]
     for n in range(count):
@@ -83,7 +86,10 @@ def _case_csv(count: int, *, changed: float = 0.0) -> str:
         closed = opened + datetime.timedelta(days=200) if rng.random() < 0.1 else None
         case_type = CASE_TYPES[rng.randrange(len(CASE_TYPES))]
         if changed and random.Random(n).random() < changed:
-            closed, case_type = opened + datetime.timedelta(days=30), "Child in Need plan"
+            case_type = new_type
+            email = f"worker{area * TEAMS_PER_AREA + team}.{(worker + 1) % 10}@bench.example"
+            if close:
+                closed = opened + datetime.timedelta(days=30)
         # Both date formats the import reads, as different exports write them.
         opened_text = opened.isoformat() if n % 2 else opened.strftime("%d/%m/%Y")
         lines.append(
@@ -138,6 +144,7 @@ def main() -> None:
 
     from audits.services.cases import cases_import
 
+    logging.getLogger("audits.services.cases").setLevel(logging.WARNING)  # one line per import
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     python = sys.version.split()[0]
     print(f"QAF case import benchmark on {engine}, Python {python}, {os.cpu_count()} cores")
@@ -149,12 +156,14 @@ def main() -> None:
         _timed("migrate", lambda: call_command("migrate", verbosity=0))
         _organisation()
         text = _case_csv(args.cases)
-        changed = _case_csv(args.cases, changed=0.1)
+        some_changed = _case_csv(args.cases, changed=0.1, new_type="Child in Need plan", close=True)
+        all_changed = _case_csv(args.cases, changed=1.0, new_type="Looked after: care order")
         print(f"case list: {args.cases:,} rows, {len(text.encode()) / 1e6:.1f} MB")
         for label, csv_text in [
             (f"cases_import, {args.cases:,} new cases", text),
             (f"cases_import, same {args.cases:,} again (unchanged)", text),
-            (f"cases_import, {args.cases:,} with a tenth changed", changed),
+            (f"cases_import, {args.cases:,} with a tenth changed", some_changed),
+            (f"cases_import, {args.cases:,} with every case changed", all_changed),
         ]:
             summary = _timed(
                 label, lambda t=csv_text: cases_import(rows=io.StringIO(t), actor=None)

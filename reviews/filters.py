@@ -60,8 +60,6 @@ class ReviewFilter(django_filters.FilterSet):
         }
         for name, queryset_of_choices in choices.items():
             self.filters[name].queryset = queryset_of_choices
-        for field in self.form.fields.values():
-            field.widget.attrs["class"] = "form-select"
 
     def by_grade(self, queryset, name, value):
         # A draft's grade is the reviewer's working note until it is submitted.

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from accounts.permissions import can
-from audits.models import AnswerKind, Choice, Grade, Question
+from audits.models import AnswerKind, Choice, Grade, Question, Section
 from qaf.workflow import transition
 
 from .models import Answer, Review, ReviewEvent
@@ -157,8 +157,8 @@ def _clean_answer(question: Question, values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _save_answers(review: Review, answers: dict[int, dict], actor) -> bool:
-    """Upsert the answers that differ from those stored; True if any did."""
+def _answer_changes(review: Review, answers: dict[int, dict]) -> tuple[list, list]:
+    """The answers to create and those to update: only the ones that differ from those stored."""
     questions = Question.objects.filter(
         section__version_id=review.toolkit_version_id, pk__in=list(answers)
     ).in_bulk()
@@ -176,12 +176,15 @@ def _save_answers(review: Review, answers: dict[int, dict], actor) -> bool:
             for name, value in cleaned.items():
                 setattr(answer, name, value)
             to_update.append(answer)
+    return to_create, to_update
+
+
+def _write_answers(to_create: list[Answer], to_update: list[Answer], actor) -> None:
     now = timezone.now()
     for answer in to_create + to_update:
         answer.updated_by, answer.updated_at = actor, now
     Answer.objects.bulk_create(to_create)
     Answer.objects.bulk_update(to_update, [*ANSWER_FIELDS, "updated_by", "updated_at"])
-    return bool(to_create or to_update)
 
 
 def _changed_findings(review: Review, findings: dict[str, Any]) -> dict[str, Any]:
@@ -210,21 +213,20 @@ def review_save(
     """
     locked = _locked(review, actor, based_on_version)
     changed = _changed_findings(locked, findings or {})
-    answers_changed = _save_answers(locked, answers, actor) if answers else False
-    if not changed and not answers_changed:
+    to_create, to_update = _answer_changes(locked, answers or {})
+    if not changed and not to_create and not to_update:
         return locked
-    if locked.status == S.ASSIGNED:
-        locked = review_transition(
-            review=locked, to_status=S.IN_PROGRESS, actor=actor, note="First saved."
-        )
-    now = timezone.now()
-    # Conditional on the version as well as locked: the same refusal holds where a database
-    # (SQLite) has no row locks.
+    # The new version first, conditional on the old: where a database (SQLite) has no row locks,
+    # this is what makes the second of two simultaneous saves find 0 rows and be refused, before
+    # it writes any answer.
     updated = Review.objects.filter(pk=locked.pk, lock_version=based_on_version).update(
-        **changed, lock_version=based_on_version + 1, updated_by=actor, updated_at=now
+        **changed, lock_version=based_on_version + 1, updated_by=actor, updated_at=timezone.now()
     )
     if not updated:
         raise StaleReview(Review.objects.select_related("updated_by").get(pk=locked.pk), actor)
+    _write_answers(to_create, to_update, actor)
+    if locked.status == S.ASSIGNED:
+        review_transition(review=locked, to_status=S.IN_PROGRESS, actor=actor, note="First saved.")
     locked.refresh_from_db()
     return locked
 
@@ -235,10 +237,10 @@ def review_missing_items(review: Review) -> list[tuple[str, str]]:
     then every required finding."""
     questions = Question.objects.filter(section__version_id=review.toolkit_version_id).order_by(
         "section__position", "section_id", "position", "id"
-    )
+    )  # the page's order: sections by position, then their questions by position
     answers = {a.question_id: a for a in Answer.objects.filter(review=review)}
     missing = []
-    for question, number in _numbered(questions):
+    for question, number in _numbered(review, questions):
         answer = answers.get(question.pk)
         if question.required and not is_answered(question, answer):
             missing.append((question_anchor(question), _unanswered_message(question, number)))
@@ -249,12 +251,15 @@ def review_missing_items(review: Review) -> list[tuple[str, str]]:
     return missing
 
 
-def _numbered(questions):
-    """(question, "2.3") in order: the section's and the question's place on the page."""
-    section_numbers: dict[int, int] = {}
+def _numbered(review: Review, questions):
+    """(question, "2.3") in order: the section's place in the toolkit, the question's in it (as
+    the review page numbers them)."""
+    section_ids = Section.objects.filter(version_id=review.toolkit_version_id).order_by(
+        "position", "id"
+    )
+    section_numbers = {pk: n for n, pk in enumerate(section_ids.values_list("pk", flat=True), 1)}
     counts: dict[int, int] = {}
     for question in questions:
-        section_numbers.setdefault(question.section_id, len(section_numbers) + 1)
         counts[question.section_id] = counts.get(question.section_id, 0) + 1
         yield question, f"{section_numbers[question.section_id]}.{counts[question.section_id]}"
 

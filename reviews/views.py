@@ -58,33 +58,21 @@ def review_detail(request, pk):
 
 
 def _save_from_page(request, review):
-    """ "Save draft" and "Submit review": plain form posts, so the page works without JavaScript."""
+    """The "Save draft" and "Submit review" buttons: plain posts, so the page works without
+    JavaScript."""
     form = _form(review, request.POST)
     if not form.is_valid():
         return _render_review(request, review, form)
     submitting = request.POST.get("action") == "submit"
     try:
-        review = review_save(
-            review=review,
-            actor=request.user,
-            based_on_version=form.cleaned_data["lock_version"],
-            answers=form.answers(),
-            findings=form.findings(),
-        )
+        review = _save(request, review, form)
         if submitting:
             review_submit(review=review, actor=request.user, based_on_version=review.lock_version)
     except StaleReview as refusal:
         form.add_error(None, str(refusal))  # the input stays on the page, to copy from
         return _render_review(request, review, form)
     except ReviewIncomplete as refusal:
-        # The draft was saved: show the page at its new version, with every missing item.
-        review = _review_for(request, review.pk)
-        data = request.POST.copy()
-        data["lock_version"] = review.lock_version
-        form = _form(review, data)
-        form.is_valid()
-        form.add_missing_items(refusal.missing)
-        return _render_review(request, review, form)
+        return _render_incomplete(request, review, refusal.missing)
     except TransitionRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("reviews:detail", pk=review.pk)
@@ -93,6 +81,28 @@ def _save_from_page(request, review):
     else:
         messages.success(request, f"Draft saved at {_time_now()}.")
     return redirect("reviews:detail", pk=review.pk)
+
+
+def _save(request, review, form: ReviewForm):
+    return review_save(
+        review=review,
+        actor=request.user,
+        based_on_version=form.cleaned_data["lock_version"],
+        answers=form.answers(),
+        findings=form.findings(),
+    )
+
+
+def _render_incomplete(request, review, missing):
+    """The draft was saved but cannot be submitted yet: the page at its new version, with the
+    input as posted and every missing item in the error summary."""
+    review = _review_for(request, review.pk)
+    data = request.POST.copy()
+    data["lock_version"] = review.lock_version
+    form = _form(review, data)
+    form.is_valid()
+    form.add_missing_items(missing)
+    return _render_review(request, review, form)
 
 
 def _render_review(request, review, form):
@@ -131,15 +141,11 @@ def review_autosave(request, pk):
     if "lock_version" not in form.cleaned_data:
         return _autosave_status(request, refused="Not saved: reload the page.", status=400)
     try:
-        review = review_save(
-            review=review,
-            actor=request.user,
-            based_on_version=form.cleaned_data["lock_version"],
-            answers=form.answers(),
-            findings=form.findings(),
-        )
+        review = _save(request, review, form)
     except StaleReview as refusal:
         return _autosave_status(request, refused=str(refusal), status=409)
+    except PermissionDenied as refusal:  # submitted in another tab since the check above
+        return _autosave_status(request, refused=str(refusal), status=403)
     rows = outline(toolkit_sections(review.toolkit_version_id), answers_by_question(review))
     return _autosave_status(
         request,
@@ -151,7 +157,10 @@ def review_autosave(request, pk):
 
 
 def _autosave_status(request, *, status=200, **context):
-    return render(request, "reviews/includes/autosave_status.html", context, status=status)
+    response = render(request, "reviews/includes/autosave_status.html", context, status=status)
+    # Tells the page's script this is a status to show, not an error page (static/qaf/review.js).
+    response["X-Autosave-Status"] = "refused" if status >= 400 else "saved"
+    return response
 
 
 def _time_now() -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import ServiceArea, Team, User, normalise_email
@@ -318,9 +318,33 @@ def _apply(rows: list[_CaseRow], summary: CaseImportSummary) -> None:
         elif any(getattr(case, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(case, name, value)
-            case.updated_at = now  # bulk_update does not touch auto_now fields
+            case.updated_at = now
             changed.append(case)
     Case.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    Case.objects.bulk_update(changed, [*_FIELD_NAMES, "updated_at"], batch_size=BATCH_SIZE)
+    _update_in_bulk(changed)
     summary.created, summary.updated = len(new), len(changed)
     summary.unchanged = len(rows) - len(new) - len(changed)
+
+
+def _update_in_bulk(cases: list[Case]) -> None:
+    """Save the import's fields of `cases`: one parameterised UPDATE, run for every case.
+
+    Not `bulk_update()`: it builds a CASE expression per case and field in Python, which took
+    9-29 s for 20,000 changed cases (bench/cases_import.py); `executemany` takes 1.3 s on SQLite
+    and 4 s on PostgreSQL. Case has no save() logic or signals that this skips.
+    """
+    fields = [Case._meta.get_field(name) for name in [*_FIELD_NAMES, "updated_at"]]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"UPDATE {quote(Case._meta.db_table)} SET {assignments} "
+        f"WHERE {quote(Case._meta.pk.column)} = %s"
+    )
+    params = [
+        [field.get_db_prep_save(getattr(case, field.attname), connection) for field in fields]
+        + [case.pk]
+        for case in cases
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), BATCH_SIZE):
+            cursor.executemany(sql, params[start : start + BATCH_SIZE])

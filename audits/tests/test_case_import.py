@@ -149,6 +149,7 @@ def test_importing_the_same_file_again_changes_nothing_and_duplicates_nothing(or
 def test_a_changed_row_updates_the_case_in_place(organisation):
     run(GOOD)
     case = Case.objects.get(reference="CMS-1002")
+    unchanged = Case.objects.get(reference="CMS-1001")
     changed = GOOD.replace(
         "CMS-1002,Child Protection,CP Team 2,,Child Protection plan: neglect,15/04/2025,",
         "CMS-1002,Children in Need,CIN Team 1,amira.khan@example.org,Child in Need plan,"
@@ -164,6 +165,8 @@ def test_a_changed_row_updates_the_case_in_place(organisation):
     assert case.practitioner == organisation["practitioner"]
     assert case.legal_status == LegalStatus.CHILD_IN_NEED
     assert case.closed_on == datetime.date(2025, 9, 1)
+    assert case.updated_at > case.created_at
+    assert Case.objects.get(reference="CMS-1001").updated_at == unchanged.updated_at
     assert Case.objects.count() == 3
 
 
@@ -395,3 +398,14 @@ def test_the_command_explains_a_file_that_is_not_utf8(organisation, tmp_path):
 def test_the_command_explains_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_cases", str(tmp_path / "missing.csv"))
+
+
+def test_the_sample_file_in_the_docs_imports_after_the_sample_staff_file(db):
+    samples = Path(__file__).resolve().parents[2] / "docs" / "samples"
+    call_command("import_organisation", str(samples / "staff.csv"), stdout=io.StringIO())
+    out = io.StringIO()
+
+    call_command("import_cases", str(samples / "cases.csv"), stdout=out)
+
+    assert "5 cases created" in out.getvalue()
+    assert Case.objects.filter(practitioner__email="amira.khan@example.org").count() == 2

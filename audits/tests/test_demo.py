@@ -87,7 +87,25 @@ def test_every_allocated_demo_case_has_a_practitioner_of_its_service_area(demo):
 
 def test_loading_the_demo_reports_what_it_built(demo):
     assert "Demo authority ready: 6 service areas, 15 teams" in demo
-    assert "300 cases." in demo
+    assert "300 cases, 15 reviews." in demo
+
+
+def test_the_demo_has_a_cycle_in_its_review_phase_with_a_case_per_team_assigned(demo):
+    from audits.models import Cycle
+    from reviews.models import Review
+
+    cycle = Cycle.objects.get(status=Cycle.Status.REVIEW)
+    assert cycle.name == "November–December 2026"
+    reviews = Review.objects.filter(cycle=cycle).select_related("case", "reviewer")
+    assert sorted(r.case.team_id for r in reviews) == sorted(
+        Team.objects.values_list("pk", flat=True)
+    )
+    assert all(r.status == Review.Status.ASSIGNED for r in reviews)
+    # No conflict of interest: never a reviewer's own team, never their own case.
+    assert all(r.reviewer.team_id != r.case.team_id for r in reviews)
+    assert all(r.case.practitioner_id != r.reviewer_id for r in reviews)
+    assert reviews.filter(reviewer__email="reviewer@demo.qaf.example").exists()
+    assert set(Cycle.objects.exclude(pk=cycle.pk).values_list("status", flat=True)) == {"closed"}
 
 
 def test_loading_the_demo_twice_leaves_identical_data(demo):

@@ -22,7 +22,10 @@ from reviews.services import (
 )
 
 from .factories import (
+    QuestionFactory,
     ReviewFactory,
+    SectionFactory,
+    ToolkitVersionFactory,
     complete_answers,
     complete_findings,
     published_version,
@@ -432,3 +435,15 @@ def test_two_saves_of_the_same_version_at_once_make_one_save_and_one_refusal(tra
     review.refresh_from_db()
     assert review.lock_version == 1
     assert review.working_well in ("one", "two")
+
+
+def test_missing_questions_are_numbered_as_the_page_numbers_them(reviewer):
+    version = ToolkitVersionFactory(published=True)
+    SectionFactory(version=version, position=1, title="Introduction, no questions")
+    question = QuestionFactory(section=SectionFactory(version=version, position=2), text="Why?")
+    review = ReviewFactory(reviewer=reviewer, toolkit_version=version)
+
+    assert review_missing_items(review)[0] == (
+        f"q-{question.pk}",
+        "Select a grade for question 2.1, “Why?”",
+    )

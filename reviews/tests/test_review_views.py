@@ -271,6 +271,7 @@ def test_a_stale_autosave_is_refused_with_who_and_when_and_changes_nothing(
     response = client.post(autosave_url(review), second)
 
     assert response.status_code == 409
+    assert response["X-Autosave-Status"] == "refused"  # the page's script shows it
     content = response.content.decode()
     assert 'role="alert"' in content
     assert "You saved this review in another tab or window at " in content

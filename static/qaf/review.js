@@ -12,9 +12,15 @@
     return document.getElementById("autosave-status");
   }
 
-  // A refusal (409: someone saved first; 403: no longer editable; 400) carries a message for
-  // the status region: swap it in although htmx leaves error responses out by default.
-  // An expired session answers with the log-in page: say so instead of showing that page.
+  function showMessage(templateId) {
+    var message = document.getElementById(templateId);
+    if (message) { statusRegion().replaceChildren(message.content.cloneNode(true)); }
+  }
+
+  // The autosave view's refusals (409: someone saved first; 403: no longer editable; 400) carry
+  // a message for the status region (marked X-Autosave-Status): swap it in, although htmx leaves
+  // error responses out by default. An expired session answers with the log-in page, and any
+  // other failure (server error, no network) with nothing useful: say so in words.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = autosaveForm(event.detail.elt);
     if (!form) { return; }
@@ -22,14 +28,17 @@
     var loginPath = new URL(form.dataset.loginUrl || "/login/", window.location.href).pathname;
     if (xhr.responseURL && new URL(xhr.responseURL).pathname === loginPath) {
       event.detail.shouldSwap = false;
-      var message = document.getElementById("autosave-session-ended");
-      if (message) { statusRegion().replaceChildren(message.content.cloneNode(true)); }
-      return;
-    }
-    if (xhr.status >= 400 && xhr.status < 500) {
+      showMessage("autosave-session-ended");
+    } else if (xhr.getResponseHeader("X-Autosave-Status")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
+    } else if (xhr.status >= 400) {
+      event.detail.shouldSwap = false;
+      showMessage("autosave-failed");
     }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (autosaveForm(event.detail.elt)) { showMessage("autosave-failed"); }
   });
 
   // Count edits, and which were sent, so a tab closed within the autosave delay is caught.

@@ -75,6 +75,8 @@ def test_a_reviewer_completes_and_submits_a_practice_review(
     # From "My reviews" to the review.
     login(page, live_server, reviewer.email, TEST_PASSWORD)
     page.get_by_test_id("main-nav").get_by_role("link", name="My reviews").click()
+    expect(page.get_by_role("table")).to_contain_text("Practice Review")
+    assert_accessible(page)
     page.get_by_role("link", name="CMS-424242").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice Review: case CMS-424242")
     expect(page.get_by_test_id("review-header")).to_contain_text("Practice Review v1")
@@ -128,3 +130,72 @@ def test_a_reviewer_completes_and_submits_a_practice_review(
     expect(main).to_contain_text(TEXT_ANSWER)
     assert_accessible(page)
     assert Review.objects.get(pk=review.pk).status == Review.Status.SUBMITTED
+
+
+@pytest.fixture
+def practice_review(transactional_db):
+    install_standard_toolkits()
+    area = ServiceAreaFactory(name="Children in Need")
+    return ReviewFactory(
+        reviewer=UserFactory(roles=[("reviewer", area)]),
+        toolkit_version=ToolkitVersion.objects.get(toolkit__name="Practice Review", number=1),
+        case__team=TeamFactory(service_area=area),
+    )
+
+
+def test_a_second_tab_that_saves_a_stale_version_is_told_and_keeps_its_input(
+    page: Page, live_server, practice_review
+):
+    login(page, live_server, practice_review.reviewer.email, TEST_PASSWORD)
+    review_url = f"{live_server.url}/reviews/{practice_review.pk}/"
+    page.goto(review_url)
+    other_tab = page.context.new_page()
+    other_tab.goto(review_url)
+
+    page.get_by_label("What is working well").fill("Typed in the first tab.")
+    page.get_by_label("What is working well").press("Tab")
+    expect_all_saved(page)
+    other_tab.get_by_label("What is working well").fill("Typed in the second tab.")
+    other_tab.get_by_label("What is working well").press("Tab")
+
+    refusal = other_tab.locator("#autosave-status").get_by_role("alert")
+    expect(refusal).to_contain_text("You saved this review in another tab or window at ")
+    expect(other_tab.get_by_label("What is working well")).to_have_value("Typed in the second tab.")
+    assert Review.objects.get(pk=practice_review.pk).working_well == "Typed in the first tab."
+    assert_accessible(other_tab)
+
+
+def test_an_expired_session_is_explained_and_logging_in_returns_to_the_draft(
+    page: Page, live_server, practice_review
+):
+    login(page, live_server, practice_review.reviewer.email, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/reviews/{practice_review.pk}/")
+    page.get_by_label("Recommendations").fill("Saved before the session ended.")
+    page.get_by_label("Recommendations").press("Tab")
+    expect_all_saved(page)
+
+    page.context.clear_cookies(name="sessionid")  # the session ends
+    page.get_by_label("What is working well").fill("Typed after it ended.")
+    page.get_by_label("What is working well").press("Tab")
+
+    status = page.locator("#autosave-status")
+    expect(status.get_by_role("alert")).to_contain_text("Your session has ended")
+    status.get_by_role("link", name="log in again").click()
+    page.get_by_label("Work email address").fill(practice_review.reviewer.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_label("Recommendations")).to_have_value("Saved before the session ended.")
+
+
+def test_the_reviews_list_with_filters_and_rows_is_accessible(
+    page: Page, live_server, practice_review
+):
+    qa_manager = UserFactory(roles=[("qa_manager", None)])
+    ReviewFactory.create_batch(3, toolkit_version=practice_review.toolkit_version)
+    login(page, live_server, qa_manager.email, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/reviews/")
+    page.get_by_label("Toolkit").select_option(label="Practice Review")
+    page.get_by_role("button", name="Filter").click()
+
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(5)  # a header and 4 rows
+    assert_accessible(page)

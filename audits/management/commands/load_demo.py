@@ -22,7 +22,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo authority ready: {service_areas} service areas, {teams} teams, "
-                    "{staff} staff, {cases} cases.".format(**counts)
+                    "{staff} staff, {cases} cases, {reviews} reviews.".format(**counts)
                 )
             )
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD})")
