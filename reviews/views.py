@@ -13,6 +13,7 @@ from qaf.workflow import TransitionRefused
 
 from .filters import ReviewFilter
 from .forms import ReviewForm, grade_definitions, outline, progress
+from .models import Review
 from .selectors import (
     REVIEW_ORDER,
     answers_by_question,
@@ -120,7 +121,8 @@ def _render_review(request, review, form):
             "progress": progress(rows),
             "previous_reviews": previous,
             "grade_definitions": grade_definitions(),
-            "last_saved": review.updated_at if review.updated_by_id else None,
+            # Assignment also stamps updated_by; only the reviewer's own saves count here.
+            "last_saved": review.updated_at if review.status != Review.Status.ASSIGNED else None,
         },
     )
 

@@ -79,3 +79,20 @@ def live_server(django_db_setup, live_server):
     """pytest-django's live server, stopped before the test database is dropped: its threads'
     connections would otherwise keep PostgreSQL from dropping it."""
     return live_server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_live_server_sessions(django_db_setup, django_db_blocker):
+    """A request the browser sends as a page closes (the review page's unload beacon) can still be
+    in a live-server thread, with its own connection, when the run ends; PostgreSQL will not drop
+    a database in use, so end those sessions before the test database is dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
