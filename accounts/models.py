@@ -155,3 +155,35 @@ class RoleMembership(models.Model):
     def __str__(self) -> str:
         scope = self.service_area.name if self.service_area_id else "all service areas"
         return f"{self.user}: {self.get_role_display()} ({scope})"
+
+
+class Notification(models.Model):
+    """An in-app notification and the outbox row of its e-mail.
+
+    Written in the same transaction as the change that causes it; a task sends the e-mail after
+    commit and a sweeper re-sends what is still unsent, so the database, not the broker, is the
+    record of what must go out. `key` (kind, object, period, recipient) makes a second write of
+    the same notification a no-op. E-mails carry a link and the one-line summary only: never
+    case details or free text.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=50)
+    key = models.CharField(max_length=200, unique=True)
+    summary = models.CharField(max_length=200, help_text="One line, no case details.")
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["emailed_at", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary

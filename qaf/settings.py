@@ -175,6 +175,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="QAF <qaf@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach QAF at, for links in e-mails.
+QAF_BASE_URL = env.str("QAF_BASE_URL", default="http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour: a reset link is a key to children's records
 
 # Celery. Embedded default: kombu's filesystem transport, which needs no server, so a real

@@ -1,4 +1,4 @@
-"""Reviews and their answers (moderation, escalations and actions join them later)."""
+"""Reviews and their answers, moderation, escalations of Inadequate grades, and actions."""
 
 from django.conf import settings
 from django.db import models
@@ -64,6 +64,21 @@ class Review(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    # Moderation (seed 003): the moderated grade is final; both grades are kept and shown.
+    moderated_grade = models.CharField(max_length=32, choices=Grade.choices, blank=True)
+    moderation_rationale = models.TextField(blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    # The grade lists, dashboards and reports use: the reviewer's at submit, then the
+    # moderator's. Stored (set only by the submit and moderate services) so figures aggregate it.
+    final_grade = models.CharField(max_length=32, choices=Grade.choices, blank=True, db_index=True)
+    # A follow-up re-review in a later cycle of a Requires Improvement or Inadequate review.
+    follow_up_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+
     class Meta:
         ordering = ["due_on", "case__reference"]
         constraints = [
@@ -126,3 +141,155 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"Review {self.review_id}: {self.from_status or 'new'} -> {self.to_status}"
+
+
+class Moderation(models.Model):
+    """One moderation of a review: agreed, regraded or returned to the reviewer."""
+
+    class Decision(models.TextChoices):
+        AGREED = "agreed", "Agreed the grade"
+        REGRADED = "regraded", "Regraded"
+        RETURNED = "returned", "Returned to the reviewer"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="moderations")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    reviewer_grade = models.CharField(max_length=32, choices=Grade.choices, blank=True)
+    moderated_grade = models.CharField(max_length=32, choices=Grade.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    feedback_to_reviewer = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Moderation of review {self.review_id}: {self.get_decision_display()}"
+
+
+class Escalation(models.Model):
+    """Raised by an Inadequate grade (seed 003, "Escalations"): the service manager records
+    assurance on the child's safety by the deadline; a dispute goes to the Head of Service."""
+
+    class Status(models.TextChoices):
+        RAISED = "raised", "Waiting for assurance"
+        DISPUTED = "disputed", "Disputed: waiting for the Head of Service"
+        CLOSED = "closed", "Closed"
+
+    class Source(models.TextChoices):
+        SUBMIT = "submit", "The reviewer's grade"
+        MODERATION = "moderation", "The moderator's grade"
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="escalation")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RAISED)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deadline = models.DateField(help_text="Assurance is due by the end of this working day.")
+    safety_assurance = models.TextField("assurance on the child's safety", blank=True)
+    mitigation = models.TextField("what is in place to mitigate the risk", blank=True)
+    actions_needed = models.TextField("the actions needed", blank=True)
+    urgent = models.BooleanField("an action is urgent", default=False)
+    assured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assured_at = models.DateTimeField(null=True, blank=True)
+    dispute_reason = models.TextField("why the level of concern is disputed", blank=True)
+    decision = models.TextField("the Head of Service's decision", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the overdue job with a conditional UPDATE, so it reminds and raises once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"Escalation of review {self.review_id}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.RAISED and self.deadline < timezone.localdate()
+
+
+class EscalationEvent(models.Model):
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, choices=Escalation.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Escalation.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Escalation {self.escalation_id}: {self.from_status or 'new'} -> {self.to_status}"
+
+
+class Action(models.Model):
+    """An improvement action agreed in the discussion with the practitioner (seed 000: 3-way
+    agreed actions), tracked until a Practice Lead verifies it ("close the loop", seed 003)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done, waiting for verification"
+        VERIFIED = "verified", "Verified"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField("what is to be done")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="actions_owned"
+    )
+    due_on = models.DateField("by when")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    evidence = models.TextField("evidence of completion", blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
+
+
+class ActionEvent(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, choices=Action.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Action.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Action {self.action_id}: {self.from_status or 'new'} -> {self.to_status}"
