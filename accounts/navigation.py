@@ -21,6 +21,7 @@ NAV_ITEMS = (
     NavItem("Moderation", "reviews:moderation", "moderation.view_queue"),
     NavItem("Escalations", "reviews:escalations", "escalations.view"),
     NavItem("Actions", "reviews:actions", "actions.view"),
+    NavItem("Close the loop", "reviews:close_the_loop", "actions.verify_board"),
     NavItem("QA cycles", "audits:cycles", "cycles.manage"),
     NavItem("Toolkits", "audits:toolkits", "toolkits.manage"),
     NavItem("Cases", "audits:cases", "cases.manage"),

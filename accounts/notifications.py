@@ -2,14 +2,25 @@
 Notifications: in-app, and e-mail through an outbox in the database.
 
 `notify()` writes the row inside the caller's transaction; the e-mail task is queued only after
-that transaction commits (`delay_on_commit`), so a rolled-back change notifies nobody, and the
-sweeper (accounts.tasks.send_unsent_notifications, on beat) re-queues anything still unsent.
+that transaction commits, so a rolled-back change notifies nobody, and the sweeper
+(accounts.tasks.send_unsent_notifications, on beat) re-queues anything still unsent. The database,
+not the broker, is the record of what must go out.
 """
 
+import logging
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import Notification, User
+
+logger = logging.getLogger(__name__)
+
+# After this many failed attempts an e-mail is given up on (last_error says why); the in-app
+# notification stays. Both the task and the sweeper stop here.
+MAX_EMAIL_ATTEMPTS = 8
 
 
 def notification_key(*, kind: str, obj: models.Model, recipient: User, period: str = "") -> str:
@@ -22,21 +33,63 @@ def notify(
 ) -> Notification | None:
     """Notify `recipient` (in-app and by e-mail) unless this notification already exists.
 
-    `summary` is one line without case details or free text: it travels by e-mail. `url` is the
-    path of the page to open (e.g. reverse("reviews:escalation", args=[pk])). Returns the new
-    notification, or None when it had already been written.
+    `summary` is one line without case details or free text: it travels by e-mail (line breaks
+    are folded, so it can also be the e-mail's subject). `url` is the local path of the page to
+    open (e.g. reverse("reviews:escalation", args=[pk])). Returns the new notification, or None
+    when it had already been written.
     """
-    from .tasks import send_notification_email
-
+    if not url.startswith("/") or url.startswith("//"):
+        raise ValueError(f"A notification links to a path of QAF, not {url!r}.")
     notification, created = Notification.objects.get_or_create(
         key=notification_key(kind=kind, obj=obj, recipient=recipient, period=period),
-        defaults={"recipient": recipient, "kind": kind, "summary": summary[:200], "url": url},
+        defaults={
+            "recipient": recipient,
+            "kind": kind,
+            "summary": " ".join(summary.split())[:200],
+            "url": url,
+        },
     )
     if not created:
         return None
-    send_notification_email.delay_on_commit(notification.pk)
+    # robust: the change has committed by then, so a broker that cannot be reached must not turn
+    # it into an error page; the row is still unsent and the sweeper queues it again.
+    transaction.on_commit(lambda: _queue_email(notification.pk), robust=True)
     return notification
+
+
+def _queue_email(notification_id: int) -> None:
+    from .tasks import send_notification_email
+
+    send_notification_email.delay(notification_id)
 
 
 def absolute_url(path: str) -> str:
     return settings.QAF_BASE_URL.rstrip("/") + path
+
+
+# In-app reads and writes: a person only ever sees and changes their own notifications.
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    """The user's notifications, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_mark_read(*, notification: Notification, actor: User) -> None:
+    """Mark one of the actor's notifications read; reading it again keeps the first time."""
+    if notification.recipient_id != actor.pk:
+        raise PermissionError("A notification can only be marked read by its recipient.")
+    now = timezone.now()
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
+        notification.read_at = now
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread notification of the actor read; returns how many there were."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -109,6 +109,61 @@ def _review_editable(user, review) -> bool:
     return review.reviewer_id == user.pk and review.status in ("assigned", "in_progress")
 
 
+def _review_moderatable(user, review) -> bool:
+    """A moderator of the case's service area, who did not write the review (seed 003:
+    moderation is a second pair of eyes)."""
+    if review is None:
+        return has_role(user, Role.MODERATOR)
+    area_id = review.case.service_area_id
+    return review.reviewer_id != user.pk and has_role(user, Role.MODERATOR, service_area_id=area_id)
+
+
+def _escalation_role(*roles: str) -> Rule:
+    """One of `roles` in the service area of the escalated review's case."""
+
+    def rule(user, escalation) -> bool:
+        if escalation is None:
+            return has_role(user, *roles)
+        area_id = escalation.review.case.service_area_id
+        return has_role(user, *roles, service_area_id=area_id)
+
+    return rule
+
+
+# Actions (reviews/actions.py). A review's reviewer agrees them during or after the discussion
+# with the practitioner, until the review is moderated (seed 000: 3-way agreed actions).
+ACTION_AGREEING_STATUSES = ("assigned", "in_progress", "submitted")
+
+
+def _action_agreeable(user, review) -> bool:
+    if review is None:
+        return has_role(user, Role.REVIEWER)
+    return review.reviewer_id == user.pk and review.status in ACTION_AGREEING_STATUSES
+
+
+def _action_visible(user, action) -> bool:
+    """Its owner, and whoever may read its review."""
+    if action is None:
+        return has_role(user, *REVIEW_READERS)
+    return action.owner_id == user.pk or _review_visible(user, action.review)
+
+
+def _action_owned(user, action) -> bool:
+    """Only the owner marks an action done: there is no list of "actions anyone may complete"."""
+    return action is not None and action.owner_id == user.pk
+
+
+def _action_verifiable(user, action) -> bool:
+    """A Practice Lead of the case's service area (seed 003: the Academy's Advanced
+    Practitioners close the loop), never on an action they own themselves."""
+    if action is None:
+        return has_role(user, Role.PRACTICE_LEAD)
+    area_id = action.review.case.service_area_id
+    return action.owner_id != user.pk and has_role(
+        user, Role.PRACTICE_LEAD, service_area_id=area_id
+    )
+
+
 # Roles that read the reviews of cases in their service areas.
 REVIEW_AREA_ROLES = (
     Role.MODERATOR,
@@ -124,14 +179,27 @@ REVIEW_READERS = (*REVIEW_AREA_ROLES, Role.REVIEWER, Role.PRACTITIONER, Role.QA_
 # its selector then filters to the user's areas).
 RULES: dict[str, Rule] = {
     "home.view": lambda user, obj: True,
+    # Everyone has notifications; each person sees and marks only their own.
+    "notifications.view": lambda user, notification: (
+        notification is None or notification.recipient_id == user.pk
+    ),
     "admin.use": _is_staff,
     "organisation.view": _any(_role(Role.QA_MANAGER), _is_superuser),
     "reviews.view_mine": _role(Role.REVIEWER),
     "moderation.view_queue": _role(Role.MODERATOR),
     "escalations.view": _role(Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE),
+    "review.moderate": _review_moderatable,
+    "escalation.view": _escalation_role(Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE),
+    "escalation.assure": _escalation_role(Role.SERVICE_MANAGER),
+    "escalation.decide": _escalation_role(Role.HEAD_OF_SERVICE),
     "actions.view": _role(
         Role.PRACTITIONER, Role.PRACTICE_LEAD, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE
     ),
+    "actions.verify_board": _role(Role.PRACTICE_LEAD),
+    "action.view": _action_visible,
+    "action.add": _action_agreeable,  # obj: the review
+    "action.complete": _action_owned,
+    "action.verify": _action_verifiable,
     "cycles.manage": _role(Role.QA_MANAGER),
     "toolkits.manage": _role(Role.QA_MANAGER),
     "cases.manage": _role(Role.QA_MANAGER),

@@ -1,3 +1,5 @@
+import datetime
+import logging
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -6,9 +8,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .models import Notification
-from .notifications import absolute_url
+from .notifications import MAX_EMAIL_ATTEMPTS, absolute_url
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=False)
@@ -26,33 +31,91 @@ def clear_expired_sessions() -> None:
     autoretry_for=(OSError, SMTPException),
     retry_backoff=30,
     retry_backoff_max=30 * 60,
-    max_retries=8,
+    # The database's attempt count is the real limit (the sweeper starts new chains of retries).
+    max_retries=MAX_EMAIL_ATTEMPTS - 1,
 )
 def send_notification_email(notification_id: int) -> None:
-    """Send one notification's e-mail, once: the row is locked while sending and marked sent."""
+    """Send one notification's e-mail, once: the row is locked while sending and marked sent.
+
+    Two deliveries of this task (a retry, the sweeper, a broker delivering twice) send one
+    e-mail: the second finds the row locked (PostgreSQL: skipped) or already marked sent.
+    """
+    failure = None
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            # of=("self",): lock the notification, not its recipient's user row.
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(pk=notification_id, emailed_at__isnull=True)
+            .filter(
+                pk=notification_id,
+                emailed_at__isnull=True,
+                email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+            )
             .first()
         )
         if notification is None:
-            return  # already sent, gone, or being sent by another worker
+            return  # already sent, given up on, gone, or being sent by another worker
         notification.email_attempts += 1
         try:
-            send_mail(
-                subject=f"QAF: {notification.summary}",
-                message=render_to_string(
-                    "emails/notification.txt",
-                    {"notification": notification, "link": absolute_url(notification.url)},
-                ),
-                from_email=None,
-                recipient_list=[notification.recipient.email],
-            )
-        except (OSError, SMTPException) as exc:
-            notification.last_error = str(exc)[:300]
+            _send(notification)
+        except Exception as exc:  # any failure is recorded, or the sweeper retries it forever
+            failure = exc
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:300]
             notification.save(update_fields=["email_attempts", "last_error"])
-            raise
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["email_attempts", "emailed_at", "last_error"])
+        else:
+            notification.emailed_at = timezone.now()
+            notification.last_error = ""
+            notification.save(update_fields=["email_attempts", "emailed_at", "last_error"])
+    if failure is not None:
+        # Raised only now, after the attempt and its error are committed (raising inside the
+        # transaction would roll them back). Celery retries OSError and SMTPException.
+        raise failure
+
+
+def _send(notification: Notification) -> None:
+    # The link and the one-line summary only: case details never travel by e-mail.
+    send_mail(
+        subject=f"QAF: {notification.summary}",
+        message=render_to_string(
+            "emails/notification.txt",
+            {"summary": notification.summary, "link": absolute_url(notification.url)},
+        ),
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )
+
+
+# Queued again by the sweeper: unsent for longer than a task normally takes to run.
+SWEEP_AFTER = datetime.timedelta(minutes=2)
+SWEEP_BATCH = 500
+
+
+@shared_task
+def send_unsent_notifications() -> int:
+    """The sweeper (beat, every 5 minutes): queue again every e-mail still unsent two minutes
+    after it was written (its task lost with the broker, or failed) that has attempts left.
+
+    Idempotent: the task sends each e-mail once however often it is queued. Returns how many
+    were queued.
+    """
+    unsent = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+            created_at__lt=timezone.now() - SWEEP_AFTER,
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    queued = 0
+    for notification_id in list(unsent):
+        try:
+            send_notification_email.delay(notification_id)
+        except KombuOperationalError:
+            logger.exception("The broker cannot be reached; the next sweep will try again.")
+            break
+        except Exception:  # run eagerly (development): one bad e-mail must not stop the rest
+            logger.exception("Notification %s could not be sent.", notification_id)
+        else:
+            queued += 1
+    return queued

@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
+from reviews.actions import open_actions_for_home
+
 from .models import Role
 from .permissions import require, roles_of
 from .selectors import service_areas_with_teams, staff_with_memberships
@@ -36,14 +38,15 @@ ROLE_PANELS = {
     ),
     Role.PRACTITIONER: (
         "Reviews of your cases and your actions",
-        "None of your cases has been reviewed yet, and you have no agreed actions.",
+        "Reviews of your cases are listed under Reviews, and the actions agreed with you "
+        "under Actions.",
         "reviews:actions",
     ),
     Role.PRACTICE_LEAD: (
         "Closing the loop",
         "No Requires Improvement or Inadequate reviews are waiting for improvement to be "
         "evidenced.",
-        "reviews:actions",
+        "reviews:close_the_loop",
     ),
     Role.QA_MANAGER: (
         "The QA cycle",
@@ -66,7 +69,13 @@ def home(request):
         for role, (heading, empty, url_name) in ROLE_PANELS.items()
         if role in held
     ]
-    return render(request, "accounts/home.html", {"panels": panels})
+    # Anyone may own an agreed action (seed 000: the social worker, or their manager).
+    your_actions, open_action_count = open_actions_for_home(request.user)
+    return render(
+        request,
+        "accounts/home.html",
+        {"panels": panels, "your_actions": your_actions, "open_action_count": open_action_count},
+    )
 
 
 @require("organisation.view")

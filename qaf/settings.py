@@ -11,6 +11,7 @@ Test-only tweaks live in conftest.py, not here.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from qaf.embedded import filesystem_broker_options
 
@@ -173,6 +174,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # (e.g. smtp+tls://user:password@smtp.example.org:587).
 # Sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS...
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# The sending task holds a row lock while it talks to the mail server: never wait for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="QAF <qaf@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach QAF at, for links in e-mails.
@@ -202,6 +205,24 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 6,
+    },
+    # Notification e-mails whose task was lost (broker restart) or failed: queued again; each
+    # is still sent once (the task locks the row and checks it is unsent).
+    # Escalations past their deadline without assurance: reminded and raised to the Head of
+    # Service, once each (the job claims each row with a conditional UPDATE on reminded_at).
+    "remind-overdue-escalations": {
+        "task": "reviews.tasks.remind_overdue_escalations",
+        "schedule": 60 * 60,
+    },
+    # Weekly digest of overdue agreed actions to their owners and their services' Service
+    # Managers: one notification per person per ISO week, however often it runs.
+    "send-overdue-actions-digest": {
+        "task": "reviews.tasks.send_overdue_actions_digest",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),  # CELERY_TIMEZONE: London
+    },
+    "send-unsent-notifications": {
+        "task": "accounts.tasks.send_unsent_notifications",
+        "schedule": 5 * 60,
     },
 }
 

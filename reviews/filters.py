@@ -62,5 +62,6 @@ class ReviewFilter(django_filters.FilterSet):
             self.filters[name].queryset = queryset_of_choices
 
     def by_grade(self, queryset, name, value):
-        # A draft's grade is the reviewer's working note until it is submitted.
-        return queryset.filter(grade=value, submitted_at__isnull=False)
+        # The final grade: the reviewer's from submit, the moderator's once moderated. A draft
+        # (or a review returned to its reviewer) has none: its grade is a working note.
+        return queryset.filter(final_grade=value)

@@ -1,12 +1,14 @@
 """Reads of reviews, with their joins done so that pages never query per row."""
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Role
 from accounts.permissions import REVIEW_AREA_ROLES, has_role, service_area_scope
 from audits.models import Question, Section
 
-from .models import Answer, Review
+from .models import Answer, Escalation, EscalationEvent, Moderation, Review
 
 
 def reviews_visible_to(user) -> QuerySet[Review]:
@@ -58,4 +60,80 @@ def previous_reviews(review: Review) -> QuerySet[Review]:
         .exclude(pk=review.pk)
         .select_related("cycle", "toolkit_version__toolkit", "case")
         .order_by("-cycle__review_starts_on")
+    )
+
+
+# Moderation and escalations.
+
+
+def moderation_queue_for(user) -> QuerySet[Review]:
+    """Submitted reviews waiting for the user to moderate, oldest submitted first: those of the
+    service areas they moderate, except the ones they wrote (a moderator never moderates their
+    own review)."""
+    reviews = (
+        Review.objects.select_related(
+            "cycle", "case__service_area", "case__team", "toolkit_version__toolkit", "reviewer"
+        )
+        .filter(status=Review.Status.SUBMITTED)
+        .exclude(reviewer=user)
+    )
+    scope = service_area_scope(user, Role.MODERATOR)
+    if scope is not None:
+        reviews = reviews.filter(case__service_area_id__in=scope)
+    return reviews.order_by("submitted_at", "pk")
+
+
+def moderations_of(review: Review) -> QuerySet[Moderation]:
+    return Moderation.objects.filter(review=review).select_related("moderator").order_by("at", "id")
+
+
+def escalations_visible_to(user) -> QuerySet[Escalation]:
+    """The escalations of the service areas where the user is a Service Manager or Head of
+    Service: the query form of the "escalation.view" rule."""
+    escalations = Escalation.objects.select_related(
+        "review__cycle",
+        "review__case__service_area",
+        "review__case__team",
+        "review__toolkit_version__toolkit",
+        "review__reviewer",
+    )
+    scope = service_area_scope(user, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE)
+    if scope is None:
+        return escalations
+    return escalations.filter(review__case__service_area_id__in=scope)
+
+
+def _escalation_views(today: datetime.date) -> dict[str, Q]:
+    waiting = Q(status__in=[Escalation.Status.RAISED, Escalation.Status.DISPUTED])
+    return {
+        "open": waiting,
+        "overdue": Q(status=Escalation.Status.RAISED, deadline__lt=today),
+        "closed": Q(status=Escalation.Status.CLOSED),
+    }
+
+
+ESCALATION_VIEWS = ("open", "overdue", "closed")
+
+
+def escalations_in_view(
+    escalations: QuerySet[Escalation], view: str, today: datetime.date
+) -> QuerySet[Escalation]:
+    """Open and overdue ones by deadline, soonest first; closed ones newest first."""
+    chosen = escalations.filter(_escalation_views(today)[view])
+    if view == "closed":
+        return chosen.order_by("-raised_at", "-pk")
+    return chosen.order_by("deadline", "raised_at", "pk")
+
+
+def escalation_counts(escalations: QuerySet[Escalation], today: datetime.date) -> dict[str, int]:
+    """How many are open, overdue and closed: one query."""
+    views = _escalation_views(today)
+    return escalations.aggregate(**{name: Count("pk", filter=views[name]) for name in views})
+
+
+def escalation_events(escalation: Escalation) -> QuerySet[EscalationEvent]:
+    return (
+        EscalationEvent.objects.filter(escalation=escalation)
+        .select_related("actor")
+        .order_by("at", "id")
     )

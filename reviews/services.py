@@ -4,14 +4,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from accounts.notifications import notify
 from accounts.permissions import can
 from audits.models import AnswerKind, Choice, Grade, Question, Section
-from qaf.workflow import transition
+from qaf.workflow import TransitionRefused, transition
 
-from .models import Answer, Review, ReviewEvent
+from .escalations import escalation_raise
+from .models import Answer, Escalation, Moderation, Review, ReviewEvent
 
 S = Review.Status
 
@@ -297,7 +300,150 @@ def review_submit(*, review: Review, actor, based_on_version: int) -> Review:
         # A new version, so that a save from another tab after this is refused as stale.
         lock_version=locked.lock_version + 1,
         updated_by=actor,
+        final_grade=locked.grade,  # until a moderator regrades it
     )
-    # issue 4: an Inadequate overall grade (submitted.grade == Grade.INADEQUATE) raises an
-    # escalation to the service manager here, in this transaction.
+    if submitted.grade == Grade.INADEQUATE:
+        # Seed 003, "Escalations": shared at once, in this transaction (one per review).
+        escalation_raise(review=submitted, source=Escalation.Source.SUBMIT, actor=actor)
     return submitted
+
+
+# Moderation (seed 003, "Moderations"): the moderator agrees the reviewer's grade or regrades it
+# with a rationale; both grades are kept and the moderated grade is final. Or the moderator
+# returns the review to its reviewer with feedback.
+
+
+def _moderation_refusal(review: Review, actor) -> str:
+    area = review.case.service_area.name
+    if review.reviewer_id == actor.pk:
+        return f"You wrote this review, so you cannot moderate it: another {area} moderator will."
+    return f"Only a moderator of {area} can moderate this review."
+
+
+def _locked_for_moderation(review: Review, actor) -> Review:
+    """The review's row, locked until the transaction ends, if `actor` may moderate it now. The
+    lock makes a second press of the button wait here and then find the review moderated."""
+    locked = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("case__service_area", "reviewer")
+        .get(pk=review.pk)
+    )
+    if not can(actor, "review.moderate", locked):
+        raise PermissionDenied(_moderation_refusal(locked, actor))
+    if locked.status != S.SUBMITTED:
+        raise TransitionRefused(
+            f"This review is {locked.get_status_display().lower()}: only a submitted review "
+            "can be moderated."
+        )
+    return locked
+
+
+def _moderated_grade(review: Review, decision: str, grade: str, rationale: str) -> str:
+    """The final grade the decision gives, or ValidationError naming each field at fault."""
+    errors = {}
+    if decision == Moderation.Decision.AGREED:
+        if grade and grade != review.grade:
+            errors["grade"] = "To change the reviewer's grade, choose to regrade the review"
+        final = review.grade
+    elif decision == Moderation.Decision.REGRADED:
+        if grade not in Grade.values:
+            errors["grade"] = "Select the moderated grade"
+        elif grade == review.grade:
+            errors["grade"] = (
+                f"The reviewer's grade is already {Grade(grade).label}: select a different "
+                "grade, or agree the reviewer's grade"
+            )
+        if not rationale:
+            errors["rationale"] = "Enter the rationale for the moderated grade"
+        final = grade
+    else:
+        errors["decision"] = "Select whether you agree the reviewer's grade or regrade the review"
+        final = ""
+    if errors:
+        raise ValidationError(errors)
+    return final
+
+
+@transaction.atomic
+def review_moderate(
+    *,
+    review: Review,
+    actor,
+    decision: str,
+    grade: str = "",
+    rationale: str = "",
+    feedback_to_reviewer: str = "",
+) -> Review:
+    """Agree the reviewer's grade or regrade it (a rationale is required when the grade
+    changes). A moderated Inadequate raises the review's escalation in this transaction."""
+    locked = _locked_for_moderation(review, actor)
+    rationale, feedback = rationale.strip(), feedback_to_reviewer.strip()
+    final = _moderated_grade(locked, decision, grade, rationale)
+    moderation = Moderation.objects.create(
+        review=locked,
+        moderator=actor,
+        decision=decision,
+        reviewer_grade=locked.grade,
+        moderated_grade=final,
+        rationale=rationale,
+        feedback_to_reviewer=feedback,
+    )
+    if decision == Moderation.Decision.AGREED:
+        note = f"Moderated: agreed the grade ({Grade(final).label})."
+    else:
+        note = f"Moderated: regraded from {Grade(locked.grade).label} to {Grade(final).label}."
+    moderated = review_transition(
+        review=locked,
+        to_status=S.MODERATED,
+        actor=actor,
+        note=note,
+        moderated_grade=final,
+        moderation_rationale=rationale,
+        moderated_by=actor,
+        moderated_at=moderation.at,
+        final_grade=final,
+    )
+    if final == Grade.INADEQUATE:
+        escalation_raise(review=moderated, source=Escalation.Source.MODERATION, actor=actor)
+    notify(
+        recipient=moderated.reviewer,
+        kind="review_moderated",
+        obj=moderation,
+        summary=f"Your review of a case in {locked.case.service_area.name} has been moderated",
+        url=reverse("reviews:detail", args=[moderated.pk]),
+    )
+    return moderated
+
+
+@transaction.atomic
+def review_return(*, review: Review, actor, reason: str) -> Review:
+    """Return a submitted review to its reviewer, with the reason as feedback: it is in progress
+    again, and its grade counts for nothing until it is submitted again."""
+    locked = _locked_for_moderation(review, actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are returning the review to the reviewer"})
+    moderation = Moderation.objects.create(
+        review=locked,
+        moderator=actor,
+        decision=Moderation.Decision.RETURNED,
+        reviewer_grade=locked.grade,
+        feedback_to_reviewer=reason,
+    )
+    returned = review_transition(
+        review=locked,
+        to_status=S.IN_PROGRESS,
+        actor=actor,
+        note="Returned to the reviewer with the moderator's feedback.",
+        final_grade="",
+    )
+    # One notification per return (the moderation row), however often a review comes back.
+    notify(
+        recipient=returned.reviewer,
+        kind="review_returned",
+        obj=moderation,
+        summary=f"A moderator returned your review of a case in "
+        f"{locked.case.service_area.name}: see their feedback, then submit it again",
+        url=reverse("reviews:detail", args=[returned.pk]),
+    )
+    return returned

@@ -13,10 +13,12 @@ from qaf.workflow import TransitionRefused
 
 from .filters import ReviewFilter
 from .forms import ReviewForm, grade_definitions, outline, progress
+from .history import review_history
 from .models import Review
 from .selectors import (
     REVIEW_ORDER,
     answers_by_question,
+    moderations_of,
     previous_reviews,
     reviews_assigned_to,
     reviews_visible_to,
@@ -121,6 +123,8 @@ def _render_review(request, review, form):
             "progress": progress(rows),
             "previous_reviews": previous,
             "grade_definitions": grade_definitions(),
+            "history": review_history(review),
+            "moderations": moderations_of(review),
             # Assignment also stamps updated_by; only the reviewer's own saves count here.
             "last_saved": review.updated_at if review.status != Review.Status.ASSIGNED else None,
         },
@@ -167,18 +171,3 @@ def _autosave_status(request, *, status=200, **context):
 
 def _time_now() -> str:
     return timezone.localtime().strftime("%H:%M")
-
-
-@require("moderation.view_queue")
-def moderation_queue(request):
-    return render(request, "reviews/moderation.html")
-
-
-@require("escalations.view")
-def escalations(request):
-    return render(request, "reviews/escalations.html")
-
-
-@require("actions.view")
-def actions(request):
-    return render(request, "reviews/actions.html")

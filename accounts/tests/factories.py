@@ -1,6 +1,6 @@
 import factory
 
-from accounts.models import RoleMembership, ServiceArea, Team, User
+from accounts.models import Notification, RoleMembership, ServiceArea, Team, User
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -46,3 +46,16 @@ class RoleMembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = "reviewer"
     service_area = factory.SubFactory(ServiceAreaFactory)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A notification as notify() writes it (its e-mail not sent yet)."""
+
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "test"
+    key = factory.Sequence(lambda n: f"test:notification:{n}")
+    summary = factory.Sequence(lambda n: f"A review in Children in Need needs you ({n})")
+    url = "/reviews/"

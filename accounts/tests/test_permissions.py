@@ -15,7 +15,12 @@ from accounts.permissions import (
     require,
     service_area_scope,
 )
-from accounts.tests.factories import ServiceAreaFactory, TeamFactory, UserFactory
+from accounts.tests.factories import (
+    NotificationFactory,
+    ServiceAreaFactory,
+    TeamFactory,
+    UserFactory,
+)
 from audits.models import Case
 from audits.tests.factories import CaseFactory
 
@@ -106,10 +111,21 @@ def test_an_inactive_user_can_nothing_whatever_their_roles(action):
 
 
 @pytest.mark.django_db
-def test_a_user_without_roles_can_only_see_their_home_page():
+def test_a_user_without_roles_can_only_see_their_home_page_and_notifications():
     nobody = UserFactory()
 
-    assert [action for action in sorted(RULES) if can(nobody, action)] == ["home.view"]
+    assert [action for action in sorted(RULES) if can(nobody, action)] == [
+        "home.view",
+        "notifications.view",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_person_may_open_only_their_own_notifications():
+    mine = NotificationFactory()
+
+    assert can(mine.recipient, "notifications.view", mine)
+    assert not can(UserFactory(), "notifications.view", mine)
 
 
 # can(): superusers

@@ -75,7 +75,7 @@ HOME_PANELS = {
     "practitioner": [
         ("Practitioner", "Reviews of your cases and your actions", "/reviews/actions/")
     ],
-    "practice_lead": [("Practice Lead", "Closing the loop", "/reviews/actions/")],
+    "practice_lead": [("Practice Lead", "Closing the loop", "/reviews/close-the-loop/")],
     "qa_manager": [("QA Manager", "The QA cycle", "/cycles/")],
     "leadership": [("Leadership", "QA reports and dashboards", "/reporting/dashboard/")],
 }
@@ -144,7 +144,7 @@ NAVIGATION = {
     "service_manager": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
     "head_of_service": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
     "practitioner": ["My work", "Reviews", "Actions"],
-    "practice_lead": ["My work", "Reviews", "Actions"],
+    "practice_lead": ["My work", "Reviews", "Actions", "Close the loop"],
     "qa_manager": [
         "My work", "Reviews", "QA cycles", "Toolkits", "Cases", "Feedback", "Dashboard",
         "Organisation",
@@ -152,7 +152,8 @@ NAVIGATION = {
     "leadership": ["My work", "Dashboard"],
     "superuser": ["My work", "Organisation", "Admin"],
     "outsider": [
-        "My work", "My reviews", "Reviews", "Moderation", "Escalations", "Actions", "Dashboard",
+        "My work", "My reviews", "Reviews", "Moderation", "Escalations", "Actions",
+        "Close the loop", "Dashboard",
     ],
     "nobody": ["My work"],
 }  # fmt: skip

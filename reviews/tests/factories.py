@@ -2,8 +2,9 @@ import datetime
 import itertools
 
 import factory
+from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import TeamFactory, UserFactory
 from audits.models import AnswerKind, Cycle, Question, ToolkitVersion
 from audits.tests.factories import (
     CaseFactory,
@@ -13,7 +14,7 @@ from audits.tests.factories import (
     ToolkitFactory,
     ToolkitVersionFactory,
 )
-from reviews.models import Answer, Review
+from reviews.models import Action, Answer, Escalation, Review
 
 # Toolkits and cycles come from audits' factories: one sequence of names, never a clash.
 __all__ = [
@@ -60,6 +61,9 @@ def published_version(questions: int = 6, *, sections: int = 3, **version_fields
     return version
 
 
+GRADED_STATUSES = (Review.Status.SUBMITTED, Review.Status.MODERATED, Review.Status.FINALISED)
+
+
 class ReviewFactory(factory.django.DjangoModelFactory):
     """An assigned review. Pass `case__practitioner=...`, `case__team=...` to place it."""
 
@@ -72,6 +76,12 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     reviewer = factory.SubFactory(UserFactory)
     status = Review.Status.ASSIGNED
     due_on = factory.LazyAttribute(lambda o: o.cycle.review_ends_on)
+    # As the services keep it: the reviewer's grade from submit, the moderator's once moderated.
+    grade = ""
+    moderated_grade = ""
+    final_grade = factory.LazyAttribute(
+        lambda o: (o.moderated_grade or o.grade) if o.status in GRADED_STATUSES else ""
+    )
 
 
 class AnswerFactory(factory.django.DjangoModelFactory):
@@ -109,3 +119,47 @@ def complete_answers(version: ToolkitVersion) -> dict[int, dict]:
     }
     questions = Question.objects.filter(section__version=version)
     return {q.pk: {**values[q.answer_kind], "not_applicable": False} for q in questions}
+
+
+# Moderation and escalations (issue 4).
+
+
+def submitted_review(*, service_area=None, grade: str = "good", **fields) -> Review:
+    """A review as review_submit leaves it: submitted, graded, its final grade the reviewer's.
+    Its case is in `service_area` (a new one if not given)."""
+    team = TeamFactory(service_area=service_area) if service_area else TeamFactory()
+    fields.setdefault("submitted_at", datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC))
+    return ReviewFactory(
+        status=Review.Status.SUBMITTED,
+        grade=grade,
+        case__team=team,
+        needs_to_improve="Contingency planning.",
+        **fields,
+    )
+
+
+class EscalationFactory(factory.django.DjangoModelFactory):
+    """An escalation waiting for assurance. Pass `review=submitted_review(service_area=...)`."""
+
+    class Meta:
+        model = Escalation
+
+    review = factory.LazyFunction(lambda: submitted_review(grade="inadequate"))
+    source = Escalation.Source.SUBMIT
+    deadline = datetime.date(2026, 11, 25)
+
+
+# Agreed actions (issue 4).
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """An open action agreed from a review, due in two weeks. Pass `review=...`, `owner=...`."""
+
+    class Meta:
+        model = Action
+
+    review = factory.SubFactory(ReviewFactory)
+    description = factory.Sequence(lambda n: f"Update the child's plan with timescales ({n}).")
+    owner = factory.SubFactory(UserFactory)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    created_by = factory.SelfAttribute("review.reviewer")

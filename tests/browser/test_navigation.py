@@ -18,7 +18,7 @@ EXPECTED_NAV = {
     "service_manager": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
     "head_of_service": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
     "practitioner": ["My work", "Reviews", "Actions"],
-    "practice_lead": ["My work", "Reviews", "Actions"],
+    "practice_lead": ["My work", "Reviews", "Actions", "Close the loop"],
     "qa_manager": [
         "My work",
         "Reviews",
