@@ -5,10 +5,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
+from audits.models import Cycle
 from reviews.actions import open_actions_for_home
+from reviews.models import Action, Escalation, Review
+from reviews.selectors import (
+    escalations_visible_to,
+    moderation_queue_for,
+    reviews_assigned_to,
+    reviews_visible_to,
+)
 
 from .models import Role
-from .permissions import require, roles_of
+from .permissions import REVIEW_AREA_ROLES, require, roles_of, service_area_scope
 from .selectors import service_areas_with_teams, staff_with_memberships
 
 # What each role finds on "My work" until there is work to show. Later issues fill the panels;
@@ -61,11 +69,67 @@ ROLE_PANELS = {
 }
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+# What is waiting for each role, in a sentence (one or two queries), or None when nothing is.
+def _waiting(user, role: str) -> str | None:
+    R = Review.Status
+    if role == Role.REVIEWER:
+        n = reviews_assigned_to(user).filter(status__in=[R.ASSIGNED, R.IN_PROGRESS]).count()
+        return f"You have {_plural(n, 'review', 'reviews')} to complete." if n else None
+    if role == Role.MODERATOR:
+        n = moderation_queue_for(user).count()
+        return (
+            f"{_plural(n, 'submitted review is', 'submitted reviews are')} waiting." if n else None
+        )
+    if role == Role.SERVICE_MANAGER:
+        n = escalations_visible_to(user).filter(status=Escalation.Status.RAISED).count()
+        return (
+            f"{_plural(n, 'escalation needs', 'escalations need')} your assurance." if n else None
+        )
+    if role == Role.HEAD_OF_SERVICE:
+        n = escalations_visible_to(user).exclude(status=Escalation.Status.CLOSED).count()
+        return (
+            f"{_plural(n, 'escalation is', 'escalations are')} open in your services."
+            if n
+            else None
+        )
+    if role == Role.PRACTITIONER:
+        n = reviews_visible_to(user).filter(case__practitioner=user).count()
+        return f"{_plural(n, 'review', 'reviews')} of your cases." if n else None
+    if role == Role.PRACTICE_LEAD:
+        done = Action.objects.filter(status=Action.Status.DONE)
+        scope = service_area_scope(user, *REVIEW_AREA_ROLES)
+        if scope is not None:
+            done = done.filter(review__case__service_area_id__in=scope)
+        n = done.count()
+        return (
+            f"{_plural(n, 'action is', 'actions are')} done and waiting to be verified."
+            if n
+            else None
+        )
+    if role == Role.QA_MANAGER:
+        cycle = Cycle.objects.filter(status=Cycle.Status.REVIEW).first()
+        if cycle is None:
+            return None
+        done, total = cycle.reviews.exclude(submitted_at=None).count(), cycle.reviews.count()
+        return f"{cycle.name} is in its review phase: {done} of {total} reviews submitted."
+    return None
+
+
 @require("home.view")
 def home(request):
     held = roles_of(request.user)
     panels = [
-        {"role": role.label, "heading": heading, "empty": empty, "url_name": url_name}
+        {
+            "role": role.label,
+            "heading": heading,
+            "empty": empty,
+            "waiting": _waiting(request.user, role),
+            "url_name": url_name,
+        }
         for role, (heading, empty, url_name) in ROLE_PANELS.items()
         if role in held
     ]

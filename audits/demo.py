@@ -15,7 +15,7 @@ from django.db import transaction
 from accounts.models import Role, RoleMembership, ServiceArea, Team, User
 from reviews.models import Review
 
-from .models import Case, Cycle, legal_status_for
+from .models import Case, Cycle, Question, legal_status_for
 from .services.cycles import cycle_transition, cycles_generate
 from .services.sampling import reviews_assign, sample_cases, suggest_reviewers
 from .toolkit_library import install_standard_toolkits
@@ -310,6 +310,7 @@ def _demo_cycles(qa_manager: User) -> int:
             suggestions = suggest_reviewers(cycle=cycle, reviews=sampled)
             assignments = {r: suggestions[r.pk] for r in sampled if suggestions[r.pk]}
             reviews_assign(assignments=assignments, actor=qa_manager)
+            _demo_submitted_reviews(cycle)
     return Review.objects.count()
 
 
@@ -336,3 +337,61 @@ def _demo_cases(rng, areas, teams, practitioners_by_team, count=300) -> list[Cas
             )
         )
     return cases
+
+
+# Three reviews already submitted, so moderators, service managers and practice leads have work:
+# (grade, what needs to improve, the agreed action or "").
+DEMO_SUBMISSIONS = [
+    ("good", "Keep the chronology up to date after each visit.", ""),
+    ("requires_improvement", "The plan is not SMART: outcomes and timescales are unclear.",
+     "Rewrite the child's plan with the family: clear outcomes, who does what, by when."),
+    ("inadequate", "Risks from the adult's drinking are not assessed; the plan does not address "
+     "them.", "Update the assessment of risk and review the plan with the team manager."),
+]  # fmt: skip
+
+
+def _demo_submitted_reviews(cycle: Cycle) -> None:
+    from reviews.actions import action_add
+    from reviews.services import review_save, review_submit
+
+    answer = {
+        "graded": {"grade": "good"},
+        "yes_partly_no": {"choice": "partly"},
+        "free_text": {"text": "Seen at home with her grandmother; said she feels safe."},
+    }
+    reviews = (
+        cycle.reviews.exclude(reviewer__email=f"reviewer@{DEMO_DOMAIN}")
+        .select_related("reviewer", "case__practitioner")
+        .order_by("case__reference")[: len(DEMO_SUBMISSIONS)]
+    )
+    for review, (grade, improve, action) in zip(reviews, DEMO_SUBMISSIONS, strict=False):
+        questions = Question.objects.filter(section__version=review.toolkit_version)
+        findings = {
+            "discussion_on": cycle.review_starts_on + datetime.timedelta(days=7),
+            "discussion_participants": "Reviewer, practitioner and team manager",
+            "practitioner_reflections": "Knows the family well; wants help with the plan.",
+            "child_seen": True,
+            "views_obtained_how": "Home visit with the practitioner; phone call with the parent.",
+            "child_and_family_views": "The child likes her social worker; mum wants more support.",
+            "working_well": "A consistent, trusted relationship with the child.",
+            "needs_to_improve": improve,
+            "recommendations": "Strengthen the plan and its review.",
+            "grade": grade,
+            "grade_rationale": f"Judged against the grade definitions: {improve}",
+        }
+        saved = review_save(
+            review=review,
+            actor=review.reviewer,
+            based_on_version=review.lock_version,
+            answers={q.pk: {**answer[q.answer_kind], "not_applicable": False} for q in questions},
+            findings=findings,
+        )
+        if action and review.case.practitioner:
+            action_add(
+                review=saved,
+                actor=review.reviewer,
+                description=action,
+                owner=review.case.practitioner,
+                due_on=datetime.date.today() + datetime.timedelta(days=28),
+            )
+        review_submit(review=saved, actor=review.reviewer, based_on_version=saved.lock_version)

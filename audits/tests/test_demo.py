@@ -92,7 +92,7 @@ def test_loading_the_demo_reports_what_it_built(demo):
 
 def test_the_demo_has_a_cycle_in_its_review_phase_with_a_case_per_team_assigned(demo):
     from audits.models import Cycle
-    from reviews.models import Review
+    from reviews.models import Escalation, Review
 
     cycle = Cycle.objects.get(status=Cycle.Status.REVIEW)
     assert cycle.name == "November–December 2026"
@@ -100,7 +100,14 @@ def test_the_demo_has_a_cycle_in_its_review_phase_with_a_case_per_team_assigned(
     assert sorted(r.case.team_id for r in reviews) == sorted(
         Team.objects.values_list("pk", flat=True)
     )
-    assert all(r.status == Review.Status.ASSIGNED for r in reviews)
+    statuses = sorted(r.status for r in reviews)
+    assert statuses == ["assigned"] * 12 + ["submitted"] * 3
+    # One submitted review was graded Inadequate: it raised its escalation.
+    submitted = reviews.filter(status=Review.Status.SUBMITTED)
+    assert sorted(submitted.values_list("final_grade", flat=True)) == [
+        "good", "inadequate", "requires_improvement",
+    ]  # fmt: skip
+    assert Escalation.objects.get().review.final_grade == "inadequate"
     # No conflict of interest: never a reviewer's own team, never their own case.
     assert all(r.reviewer.team_id != r.case.team_id for r in reviews)
     assert all(r.case.practitioner_id != r.reviewer_id for r in reviews)
