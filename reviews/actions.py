@@ -394,7 +394,7 @@ def review_follow_up(*, review: Review, cycle: Cycle, actor: User) -> Review:
     if refusal:
         raise ValidationError(refusal)
     # Locked, so that a sample drawn at the same moment cannot take the case twice.
-    cycle = Cycle.objects.select_for_update().select_related("toolkit").get(pk=cycle.pk)
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("toolkit").get(pk=cycle.pk)
     if cycle.review_starts_on <= review.cycle.review_starts_on:
         raise ValidationError(
             f"{cycle.name} is not later than {review.cycle.name}: a follow-up goes into a later "
