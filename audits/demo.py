@@ -11,6 +11,8 @@ import random
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Case as DjangoCase
+from django.db.models import When
 
 from accounts.models import Role, RoleMembership, ServiceArea, Team, User
 from reviews.models import Review
@@ -342,11 +344,11 @@ def _demo_cases(rng, areas, teams, practitioners_by_team, count=300) -> list[Cas
 # Three reviews already submitted, so moderators, service managers and practice leads have work:
 # (grade, what needs to improve, the agreed action or "").
 DEMO_SUBMISSIONS = [
-    ("good", "Keep the chronology up to date after each visit.", ""),
-    ("requires_improvement", "The plan is not SMART: outcomes and timescales are unclear.",
-     "Rewrite the child's plan with the family: clear outcomes, who does what, by when."),
     ("inadequate", "Risks from the adult's drinking are not assessed; the plan does not address "
      "them.", "Update the assessment of risk and review the plan with the team manager."),
+    ("requires_improvement", "The plan is not SMART: outcomes and timescales are unclear.",
+     "Rewrite the child's plan with the family: clear outcomes, who does what, by when."),
+    ("good", "Keep the chronology up to date after each visit.", ""),
 ]  # fmt: skip
 
 
@@ -359,10 +361,14 @@ def _demo_submitted_reviews(cycle: Cycle) -> None:
         "yes_partly_no": {"choice": "partly"},
         "free_text": {"text": "Seen at home with her grandmother; said she feels safe."},
     }
+    # In the services of the demo Service Manager, moderator and Head of Service log-ins
+    # (Children in Need first), and not the demo reviewer's own assignment.
+    in_need = DjangoCase(When(case__service_area__name="Children in Need", then=0), default=1)
     reviews = (
         cycle.reviews.exclude(reviewer__email=f"reviewer@{DEMO_DOMAIN}")
+        .filter(case__service_area__name__in=["Children in Need", "Child Protection"])
         .select_related("reviewer", "case__practitioner")
-        .order_by("case__reference")[: len(DEMO_SUBMISSIONS)]
+        .order_by(in_need, "case__reference")[: len(DEMO_SUBMISSIONS)]
     )
     for review, (grade, improve, action) in zip(reviews, DEMO_SUBMISSIONS, strict=False):
         questions = Question.objects.filter(section__version=review.toolkit_version)
