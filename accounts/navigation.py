@@ -26,6 +26,10 @@ NAV_ITEMS = (
     NavItem("Toolkits", "audits:toolkits", "toolkits.manage"),
     NavItem("Cases", "audits:cases", "cases.manage"),
     NavItem("Feedback", "feedback:index", "feedback.view"),
+    # IROs and CP chairs are reviewers (seed 003: Independent Chairs); the QA Manager reaches
+    # the same list through the Feedback hub.
+    NavItem("IRO feedback", "feedback:iro_list", "nav.iro_feedback"),
+    NavItem("Complaints", "feedback:complaints", "nav.complaints"),
     NavItem("Dashboard", "reporting:dashboard", "dashboard.view"),
     NavItem("Organisation", "accounts:organisation", "organisation.view"),
     NavItem("Admin", "admin:index", "admin.use"),

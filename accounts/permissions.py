@@ -164,6 +164,35 @@ def _action_verifiable(user, action) -> bool:
     )
 
 
+def _feedback_link_creatable(user, case) -> bool:
+    """Who may make a children's and families' feedback link for a case (issue 5): the QA
+    Manager, the case's practitioner, or a reviewer who reviews the case."""
+    if has_role(user, Role.QA_MANAGER):
+        return True
+    if case is None:
+        return has_role(user, Role.REVIEWER, Role.PRACTITIONER)
+    if case.practitioner_id == user.pk and has_role(user, Role.PRACTITIONER):
+        return True
+    return has_role(user, Role.REVIEWER) and case.reviews.filter(reviewer=user).exists()
+
+
+def _iro_feedback_visible(user, feedback) -> bool:
+    """IRO / CP chair feedback (issue 5): the QA Manager, whoever submitted it, and the case's
+    Service Manager, Head of Service, moderators and Practice Leads."""
+    if feedback is None:
+        return has_role(user, Role.REVIEWER, Role.QA_MANAGER, *REVIEW_AREA_ROLES)
+    if has_role(user, Role.QA_MANAGER) or feedback.submitted_by_id == user.pk:
+        return True
+    return has_role(user, *REVIEW_AREA_ROLES, service_area_id=feedback.case.service_area_id)
+
+
+def _practitioner_feedback_givable(user, review) -> bool:
+    """The case's practitioner, on their review once it is moderated or finalised."""
+    if review is None:
+        return False
+    return review.case.practitioner_id == user.pk and review.status in ("moderated", "finalised")
+
+
 # Roles that read the reviews of cases in their service areas.
 REVIEW_AREA_ROLES = (
     Role.MODERATOR,
@@ -207,6 +236,24 @@ RULES: dict[str, Rule] = {
     "review.view": _review_visible,
     "review.edit": _review_editable,
     "feedback.view": _role(Role.QA_MANAGER),
+    # IROs and CP chairs are Reviewers (seed 003's Independent Chairs), in any service area.
+    # Navigation shortcuts for those who do not have the QA Manager's Feedback hub.
+    "nav.iro_feedback": lambda user, obj: (
+        has_role(user, Role.REVIEWER) and not has_role(user, Role.QA_MANAGER)
+    ),
+    "nav.complaints": lambda user, obj: (
+        has_role(user, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE)
+        and not has_role(user, Role.QA_MANAGER)
+    ),
+    "feedback.iro.create": _role(Role.REVIEWER, Role.QA_MANAGER),
+    "feedback.iro.list": _role(Role.REVIEWER, Role.QA_MANAGER),  # their own; the QA Manager all
+    "feedback.iro.view": _iro_feedback_visible,
+    "feedback.practitioner.give": _practitioner_feedback_givable,  # obj: the review
+    # Complaints and compliments: Service Managers and Heads of Service read their areas'.
+    "feedback.complaints": _role(Role.QA_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE),
+    "feedback.complaints_record": _role(Role.QA_MANAGER),
+    "feedback.themes": _role(Role.QA_MANAGER),  # themes and "you said, we did"
+    "feedback.links": _feedback_link_creatable,  # obj: the case
     "dashboard.view": _role(
         Role.LEADERSHIP, Role.QA_MANAGER, Role.HEAD_OF_SERVICE, Role.SERVICE_MANAGER
     ),

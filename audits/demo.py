@@ -15,6 +15,7 @@ from django.db.models import Case as DjangoCase
 from django.db.models import When
 
 from accounts.models import Role, RoleMembership, ServiceArea, Team, User
+from feedback.themes import install_default_themes
 from reviews.models import Review
 
 from .models import Case, Cycle, Question, legal_status_for
@@ -284,6 +285,7 @@ def build_demo_authority() -> dict[str, int]:
         ],
     )
     install_standard_toolkits()  # only those not there yet: a QA Manager's versions are safe
+    install_default_themes()  # feedback themes not there yet, by name
     reviews = _demo_cycles(User.objects.get(email=f"qa.manager@{DEMO_DOMAIN}"))
     return {
         "service_areas": len(areas),

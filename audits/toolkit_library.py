@@ -4,6 +4,8 @@ The three standard toolkits QAF ships, written from the source frameworks.
 - Practice Review: seed 003 (Sandwell), "what good looks like for children and families".
 - Thematic Review (Neglect): seed 003 "Thematic Reviews" and seed 001 (thematic audit).
 - Practice Observation: seed 003 "Practice Observations" and seed 001 "Practice observation".
+- IRO / CP chair case feedback: seed 000 "short, focused case feedback forms completed by the IRO
+  or CP chair after each conference or review" and seed 002 (IRO feedback and management alerts).
 
 `install_standard_toolkits()` creates and publishes version 1 of each one that does not exist yet;
 it never touches an existing toolkit, so a QA Manager's own versions are safe.
@@ -302,6 +304,32 @@ PRACTICE_OBSERVATION = [
     ),
 ]
 
+IRO_FEEDBACK = [
+    (
+        "Case feedback",
+        "A short, focused view of the case after the conference or review: under two minutes.",
+        [
+            (
+                "What impact is the support having on the child's lived experience?",
+                "Is the child safer, and are their day-to-day life and outcomes improving?",
+                G,
+                True,
+                False,
+            ),
+            (
+                "How good is the child's plan?",
+                "Specific, measurable, achievable, relevant and timed; understood by the child and "
+                "family.",
+                G,
+                True,
+                False,
+            ),
+            ("Has there been progress since the last meeting?", "", YPN, True, False),
+            ("Was the child's voice heard?", "In the meeting and in the plan.", YPN, True, False),
+        ],
+    ),
+]
+
 STANDARD_TOOLKITS = [
     (ToolkitKind.PRACTICE_REVIEW, "Practice Review", "",
      "A collaborative review of the child's records, with the practitioner and the family, "
@@ -311,6 +339,9 @@ STANDARD_TOOLKITS = [
     (ToolkitKind.PRACTICE_OBSERVATION, "Practice Observation", "",
      "Observing a visit or meeting: a learning opportunity for practitioner and observer.",
      PRACTICE_OBSERVATION),
+    (ToolkitKind.IRO_FEEDBACK, "IRO / CP chair case feedback", "",
+     "Short case feedback by the IRO or CP chair after each conference or looked-after review.",
+     IRO_FEEDBACK),
 ]  # fmt: skip
 
 

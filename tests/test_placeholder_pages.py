@@ -1,5 +1,5 @@
 """Request tests for the pages that show only an empty state until their issue lands
-(feedback, dashboard): who may open each, and what everyone else gets."""
+(the dashboard): who may open each, and what everyone else gets."""
 
 import pytest
 
@@ -13,11 +13,6 @@ PEOPLE = {
 
 # url: (heading, empty state, navigation label, who may open it)
 PAGES = {
-    "/feedback/": (
-        "Feedback",
-        "No feedback has been recorded yet.",
-        {"qa_manager"},
-    ),
     "/reporting/dashboard/": (
         "Dashboard",
         "There are no completed reviews to report on yet.",

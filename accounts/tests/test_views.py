@@ -139,10 +139,10 @@ def test_the_home_page_of_a_person_without_roles_says_they_have_no_role_yet(
 # The navigation shows each person only what they may open (NAV_ITEMS and RULES).
 
 NAVIGATION = {
-    "reviewer": ["My work", "My reviews", "Reviews"],
+    "reviewer": ["My work", "My reviews", "Reviews", "IRO feedback"],
     "moderator": ["My work", "Reviews", "Moderation"],
-    "service_manager": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
-    "head_of_service": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
+    "service_manager": ["My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard"],
+    "head_of_service": ["My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard"],
     "practitioner": ["My work", "Reviews", "Actions"],
     "practice_lead": ["My work", "Reviews", "Actions", "Close the loop"],
     "qa_manager": [
@@ -153,7 +153,7 @@ NAVIGATION = {
     "superuser": ["My work", "Organisation", "Admin"],
     "outsider": [
         "My work", "My reviews", "Reviews", "Moderation", "Escalations", "Actions",
-        "Close the loop", "Dashboard",
+        "Close the loop", "IRO feedback", "Complaints", "Dashboard",
     ],
     "nobody": ["My work"],
 }  # fmt: skip

@@ -12,7 +12,12 @@ from audits.toolkit_library import STANDARD_TOOLKITS, install_standard_toolkits
 
 pytestmark = pytest.mark.django_db
 
-NAMES = ["Practice Review", "Thematic Review: Neglect", "Practice Observation"]
+NAMES = [
+    "Practice Review",
+    "Thematic Review: Neglect",
+    "Practice Observation",
+    "IRO / CP chair case feedback",
+]
 
 # Seed 003's "what good looks like", as the issue lists it.
 PRACTICE_REVIEW_SECTIONS = [
@@ -33,7 +38,7 @@ def install() -> str:
     return out.getvalue()
 
 
-def test_the_three_standard_toolkits_are_installed_as_published_version_1():
+def test_the_standard_toolkits_are_installed_as_published_version_1():
     install_standard_toolkits()
 
     versions = ToolkitVersion.objects.select_related("toolkit").order_by("toolkit__name")

@@ -13,10 +13,10 @@ from tests.browser.conftest import login, main_nav_labels
 # not computed from them, so that a change to either shows up here. "Reviews" is for every role
 # that reads reviews (REVIEW_READERS); Toolkits and Cases are the QA Manager's.
 EXPECTED_NAV = {
-    "reviewer": ["My work", "My reviews", "Reviews"],
+    "reviewer": ["My work", "My reviews", "Reviews", "IRO feedback"],
     "moderator": ["My work", "Reviews", "Moderation"],
-    "service_manager": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
-    "head_of_service": ["My work", "Reviews", "Escalations", "Actions", "Dashboard"],
+    "service_manager": ["My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard"],
+    "head_of_service": ["My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard"],
     "practitioner": ["My work", "Reviews", "Actions"],
     "practice_lead": ["My work", "Reviews", "Actions", "Close the loop"],
     "qa_manager": [
