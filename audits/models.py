@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import ServiceArea, Team
+from qaf.models import StatusEvent
 
 
 class LegalStatus(models.TextChoices):
@@ -322,20 +323,9 @@ class Cycle(models.Model):
         return self.name
 
 
-class CycleEvent(models.Model):
+class CycleEvent(StatusEvent):
     """A change of a cycle's status: who, when, from, to."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, choices=Cycle.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Cycle.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.cycle}: {self.from_status or 'new'} -> {self.to_status}"

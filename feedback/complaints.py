@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Role, ServiceArea, Team
 from accounts.permissions import service_area_scope
 from audits.models import Case
+from qaf.spreadsheets import csv_safe
 
 from .models import ComplaintCompliment, FeedbackTheme
 
@@ -133,13 +134,6 @@ CSV_HEADER = (
     "Outcome",
     "Learning",
 )
-# A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def complaints_csv_rows(entries: Iterable[ComplaintCompliment]) -> Iterable[list[str]]:

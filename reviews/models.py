@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from audits.models import Case, Choice, Cycle, Grade, Question, ToolkitVersion
+from qaf.models import StatusEvent
 
 
 class Review(models.Model):
@@ -124,23 +125,12 @@ class Answer(models.Model):
         return f"Answer to question {self.question_id} of review {self.review_id}"
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(StatusEvent):
     """A change of a review's status: who, when, from, to, and why."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, choices=Review.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Review.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"Review {self.review_id}: {self.from_status or 'new'} -> {self.to_status}"
 
 
 class Moderation(models.Model):
@@ -219,21 +209,10 @@ class Escalation(models.Model):
         return self.status == self.Status.RAISED and self.deadline < timezone.localdate()
 
 
-class EscalationEvent(models.Model):
+class EscalationEvent(StatusEvent):
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, choices=Escalation.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Escalation.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"Escalation {self.escalation_id}: {self.from_status or 'new'} -> {self.to_status}"
 
 
 class Action(models.Model):
@@ -278,18 +257,7 @@ class Action(models.Model):
         return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
 
 
-class ActionEvent(models.Model):
+class ActionEvent(StatusEvent):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, choices=Action.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Action.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"Action {self.action_id}: {self.from_status or 'new'} -> {self.to_status}"
