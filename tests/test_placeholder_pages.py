@@ -1,5 +1,5 @@
-"""Request tests for the pages that show only an empty state until their issue lands
-(the dashboard): who may open each, and what everyone else gets."""
+"""Who may open the dashboard and what everyone else gets; with no cycles yet, the allowed
+see its empty state (reporting/tests/test_dashboard.py tests it with data)."""
 
 import pytest
 
