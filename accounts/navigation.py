@@ -31,6 +31,7 @@ NAV_ITEMS = (
     NavItem("IRO feedback", "feedback:iro_list", "nav.iro_feedback"),
     NavItem("Complaints", "feedback:complaints", "nav.complaints"),
     NavItem("Dashboard", "reporting:dashboard", "dashboard.view"),
+    NavItem("Reports", "reporting:reports", "reports.view"),
     NavItem("Organisation", "accounts:organisation", "organisation.view"),
     NavItem("Admin", "admin:index", "admin.use"),
 )

@@ -257,6 +257,10 @@ RULES: dict[str, Rule] = {
     "dashboard.view": _role(
         Role.LEADERSHIP, Role.QA_MANAGER, Role.HEAD_OF_SERVICE, Role.SERVICE_MANAGER
     ),
+    "reports.manage": _role(Role.QA_MANAGER),  # draft, edit and publish the QA report
+    "reports.view": _role(  # published versions only
+        Role.LEADERSHIP, Role.QA_MANAGER, Role.HEAD_OF_SERVICE, Role.SERVICE_MANAGER
+    ),
 }
 
 

@@ -178,6 +178,8 @@ globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="QAF <qaf@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The authority's name, on the QA report's cover.
+QAF_AUTHORITY_NAME = env.str("QAF_AUTHORITY_NAME", default="QAF demo authority")
 # The address people reach QAF at, for links in e-mails.
 QAF_BASE_URL = env.str("QAF_BASE_URL", default="http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour: a reset link is a key to children's records
@@ -220,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.send_overdue_actions_digest",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),  # CELERY_TIMEZONE: London
     },
+    # A draft QA report for every cycle in its reporting phase that has none (idempotent).
+    "draft-reports": {
+        "task": "reporting.tasks.draft_reports_for_reporting_cycles",
+        "schedule": crontab(minute=0, hour=6),
+    },
     "send-unsent-notifications": {
         "task": "accounts.tasks.send_unsent_notifications",
         "schedule": 5 * 60,
@@ -232,5 +239,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every render
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -141,19 +141,23 @@ def test_the_home_page_of_a_person_without_roles_says_they_have_no_role_yet(
 NAVIGATION = {
     "reviewer": ["My work", "My reviews", "Reviews", "IRO feedback"],
     "moderator": ["My work", "Reviews", "Moderation"],
-    "service_manager": ["My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard"],
-    "head_of_service": ["My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard"],
+    "service_manager": [
+        "My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard", "Reports",
+    ],
+    "head_of_service": [
+        "My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard", "Reports",
+    ],
     "practitioner": ["My work", "Reviews", "Actions"],
     "practice_lead": ["My work", "Reviews", "Actions", "Close the loop"],
     "qa_manager": [
         "My work", "Reviews", "QA cycles", "Toolkits", "Cases", "Feedback", "Dashboard",
-        "Organisation",
+        "Reports", "Organisation",
     ],
-    "leadership": ["My work", "Dashboard"],
+    "leadership": ["My work", "Dashboard", "Reports"],
     "superuser": ["My work", "Organisation", "Admin"],
     "outsider": [
         "My work", "My reviews", "Reviews", "Moderation", "Escalations", "Actions",
-        "Close the loop", "IRO feedback", "Complaints", "Dashboard",
+        "Close the loop", "IRO feedback", "Complaints", "Dashboard", "Reports",
     ],
     "nobody": ["My work"],
 }  # fmt: skip

@@ -1,4 +1,3 @@
-import time
 import xml.etree.ElementTree as ET
 
 from django.template.loader import render_to_string
@@ -156,18 +155,6 @@ def test_a_dollar_sign_in_a_name_is_not_read_as_mathematics():
     assert "Care $leavers$" in texts(chart)
     trend = trend_chart([{**POINTS[0], "label": "Cycle $1$"}], "Trend")
     assert "Cycle $1$" in texts(trend)
-
-
-def test_each_chart_is_drawn_quickly():
-    grade_distribution_chart(COUNTS, "Warm up")
-    for make, data in (
-        (grade_distribution_chart, COUNTS),
-        (trend_chart, POINTS),
-        (stacked_by_service_chart, {f"Service {i}": {"good": i + 1} for i in range(8)}),
-    ):
-        started = time.perf_counter()
-        make(data, "Timed")
-        assert time.perf_counter() - started < 0.3
 
 
 def test_include_renders_the_figure_with_caption_and_data_table():

@@ -15,8 +15,24 @@ from tests.browser.conftest import login, main_nav_labels
 EXPECTED_NAV = {
     "reviewer": ["My work", "My reviews", "Reviews", "IRO feedback"],
     "moderator": ["My work", "Reviews", "Moderation"],
-    "service_manager": ["My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard"],
-    "head_of_service": ["My work", "Reviews", "Escalations", "Actions", "Complaints", "Dashboard"],
+    "service_manager": [
+        "My work",
+        "Reviews",
+        "Escalations",
+        "Actions",
+        "Complaints",
+        "Dashboard",
+        "Reports",
+    ],
+    "head_of_service": [
+        "My work",
+        "Reviews",
+        "Escalations",
+        "Actions",
+        "Complaints",
+        "Dashboard",
+        "Reports",
+    ],
     "practitioner": ["My work", "Reviews", "Actions"],
     "practice_lead": ["My work", "Reviews", "Actions", "Close the loop"],
     "qa_manager": [
@@ -27,9 +43,10 @@ EXPECTED_NAV = {
         "Cases",
         "Feedback",
         "Dashboard",
+        "Reports",
         "Organisation",
     ],
-    "leadership": ["My work", "Dashboard"],
+    "leadership": ["My work", "Dashboard", "Reports"],
     "superuser": ["My work", "Organisation", "Admin"],
 }
 
