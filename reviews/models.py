@@ -75,6 +75,14 @@ class Review(models.Model):
     # The grade lists, dashboards and reports use: the reviewer's at submit, then the
     # moderator's. Stored (set only by the submit and moderate services) so figures aggregate it.
     final_grade = models.CharField(max_length=32, choices=Grade.choices, blank=True, db_index=True)
+    benchmark = models.ForeignKey(
+        "BenchmarkExercise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text="Set when the review is one of a benchmarking exercise's.",
+    )
     # A follow-up re-review in a later cycle of a Requires Improvement or Inadequate review.
     follow_up_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
@@ -83,7 +91,18 @@ class Review(models.Model):
     class Meta:
         ordering = ["due_on", "case__reference"]
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "case"], name="one_review_per_case_per_cycle"),
+            # One review of a case per cycle, except in a benchmarking exercise, where several
+            # reviewers review the same case with the same tool (seed 003), once each.
+            models.UniqueConstraint(
+                fields=["cycle", "case"],
+                condition=models.Q(benchmark__isnull=True),
+                name="one_review_per_case_per_cycle",
+            ),
+            models.UniqueConstraint(
+                fields=["benchmark", "reviewer"],
+                condition=models.Q(benchmark__isnull=False),
+                name="one_benchmark_review_per_reviewer",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="unassigned") | models.Q(reviewer__isnull=False),
                 name="assigned_review_has_reviewer",
@@ -261,3 +280,23 @@ class ActionEvent(StatusEvent):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, choices=Action.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Action.Status.choices)
+
+
+class BenchmarkExercise(models.Model):
+    """A benchmarking review (seed 003): several reviewers review the same case with the same
+    tool, and their grades are compared for consistency."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="benchmarks")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="benchmarks")
+    toolkit_version = models.ForeignKey(ToolkitVersion, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
