@@ -207,7 +207,9 @@ def _trend(cycle: Cycle, service_area: ServiceArea | None) -> dict:
             "-review_starts_on", "-pk"
         )[:TREND_CYCLES]
     )[::-1]
-    reviews = Review.objects.filter(cycle__in=cycles, submitted_at__isnull=False)
+    reviews = Review.objects.filter(
+        cycle__in=cycles, submitted_at__isnull=False, benchmark__isnull=True
+    )
     if service_area is not None:
         reviews = reviews.filter(case__service_area=service_area)
     rows = (
@@ -279,7 +281,8 @@ def cycle_figures(*, cycle: Cycle, service_area: ServiceArea | None = None) -> C
     # Feedback and family feedback count from the review start to the reporting end, as
     # feedback.triangulation.theme_counts does.
     start, end = cycle.review_starts_on, cycle.reporting_ends_on
-    reviews = Review.objects.filter(cycle=cycle)
+    # Benchmarking Reviews (issue 6 point 6) review one case several times: not counted here.
+    reviews = Review.objects.filter(cycle=cycle, benchmark__isnull=True)
     if service_area is not None:
         reviews = reviews.filter(case__service_area=service_area)
     volume, grades, grades_by_area = _volume_and_grades(reviews)

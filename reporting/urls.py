@@ -25,3 +25,11 @@ urlpatterns += [
     path("reports/<int:cycle_pk>/publish/", views_reports.report_publish, name="report_publish"),
     path("reports/versions/<int:pk>/pdf/", views_reports.version_pdf, name="version_pdf"),
 ]
+
+from . import views_benchmarks  # noqa: E402  (Benchmarking Reviews, issue 6 point 6)
+
+urlpatterns += [
+    path("benchmarks/", views_benchmarks.benchmarks, name="benchmarks"),
+    path("benchmarks/new/", views_benchmarks.benchmark_add, name="benchmark_add"),
+    path("benchmarks/<int:pk>/", views_benchmarks.benchmark, name="benchmark"),
+]
