@@ -172,6 +172,14 @@ def superuser(db):
 
 
 @pytest.fixture
+def nobody(db):
+    """Logged in, but holding no role."""
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
 def outsider(other_service_area):
     """Holds every scoped role, but only in another service area."""
     from accounts.models import ORGANISATION_WIDE_ROLES, Role

@@ -3,13 +3,7 @@ see its empty state (reporting/tests/test_dashboard.py tests it with data)."""
 
 import pytest
 
-from accounts.tests.factories import UserFactory
-
-# Every person the conftest provides, plus `nobody` (logged in, no role).
-PEOPLE = {
-    "reviewer", "moderator", "service_manager", "head_of_service", "practitioner",
-    "practice_lead", "qa_manager", "leadership", "superuser", "outsider", "nobody",
-}  # fmt: skip
+from accounts.tests.factories import EVERY_FIXTURE_PERSON as PEOPLE
 
 # url: (heading, empty state, navigation label, who may open it)
 PAGES = {
@@ -22,11 +16,6 @@ PAGES = {
 CASES = [
     (url, person, person in allowed) for url, (*_, allowed) in PAGES.items() for person in PEOPLE
 ]
-
-
-@pytest.fixture
-def nobody(db):
-    return UserFactory()
 
 
 @pytest.mark.parametrize(("url", "person", "allowed"), sorted(CASES))

@@ -3,6 +3,12 @@ import factory
 from accounts.models import Notification, RoleMembership, ServiceArea, Team, User
 
 TEST_PASSWORD = "correct horse battery staple"
+# Every person fixture conftest.py provides, plus `nobody` (logged in, no role): tables of who
+# may open a page list each of them.
+EVERY_FIXTURE_PERSON = frozenset({
+    "reviewer", "moderator", "service_manager", "head_of_service", "practitioner",
+    "practice_lead", "qa_manager", "leadership", "superuser", "outsider", "nobody",
+})  # fmt: skip
 FIRST_NAMES = ["Alys", "Bram", "Cerys", "Dara", "Eamon", "Fenella", "Gwilym", "Hollis", "Ines"]
 LAST_NAMES = ["Ashdown", "Brookfield", "Carrow", "Dunmore", "Elmsley", "Fairweather", "Greaves"]
 

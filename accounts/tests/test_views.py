@@ -16,11 +16,6 @@ from accounts.tests.factories import TEST_PASSWORD, ServiceAreaFactory, TeamFact
 NEW_PASSWORD = "a brand new long passphrase 2026"
 
 
-@pytest.fixture
-def nobody(db):
-    return UserFactory()
-
-
 def content_of(response) -> str:
     return response.content.decode()
 

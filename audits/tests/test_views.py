@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import EVERY_FIXTURE_PERSON as PEOPLE
 
 URL = "/cycles/"
 HEADING = "QA cycles"
@@ -25,24 +25,6 @@ FORBIDDEN = {
     "service_manager",
     "superuser",
 }
-PEOPLE = {
-    "reviewer",
-    "moderator",
-    "service_manager",
-    "head_of_service",
-    "practitioner",
-    "practice_lead",
-    "qa_manager",
-    "leadership",
-    "superuser",
-    "outsider",
-    "nobody",
-}
-
-
-@pytest.fixture
-def nobody(db):
-    return UserFactory()
 
 
 def test_the_tables_say_for_every_person_whether_they_may_open_the_page():

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.tests.factories import UserFactory
 from feedback.tests.factories import (
     ComplaintComplimentFactory,
     FamilyFeedbackOnCaseFactory,
@@ -60,11 +59,6 @@ def test_the_hub_queries_do_not_grow_with_feedback(client, qa_manager):
         client.get(URL)
 
     assert len(full) == len(empty)
-
-
-@pytest.fixture
-def nobody(db):
-    return UserFactory()
 
 
 @pytest.mark.parametrize(

@@ -163,3 +163,8 @@ class ActionFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
     created_by = factory.SelfAttribute("review.reviewer")
+
+
+def in_days(days: int) -> datetime.date:
+    """A date `days` from today (due dates must lie in the future)."""
+    return timezone.localdate() + datetime.timedelta(days=days)

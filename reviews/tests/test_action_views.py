@@ -1,40 +1,20 @@
 """The action pages: the Actions list, agreeing, changing and deleting an action, marking it done,
 verifying and reopening it, the review page's "Agreed actions" section and "My work"."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from reviews.models import Action, Review
 
-from .factories import ActionFactory, ReviewFactory
+from .factories import ActionFactory, ReviewFactory, in_days
 
 pytestmark = pytest.mark.django_db
 
 A = Action.Status
 S = Review.Status
-
-
-def in_days(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
-@pytest.fixture
-def review(reviewer, practitioner, service_area):
-    """A submitted Requires Improvement review of the practitioner's case."""
-    return ReviewFactory(
-        reviewer=reviewer,
-        status=S.SUBMITTED,
-        grade="requires_improvement",
-        submitted_at=timezone.now(),
-        case__team__service_area=service_area,
-        case__practitioner=practitioner,
-    )
 
 
 @pytest.fixture

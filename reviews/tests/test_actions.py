@@ -1,6 +1,5 @@
 """Agreed actions: reviews/actions.py's services, the action's transitions table and its rules."""
 
-import datetime
 import itertools
 
 import pytest
@@ -23,29 +22,12 @@ from reviews.actions import (
 )
 from reviews.models import Action, ActionEvent, Review
 
-from .factories import ActionFactory, ReviewFactory
+from .factories import ActionFactory, ReviewFactory, in_days
 
 pytestmark = pytest.mark.django_db
 
 A = Action.Status
 S = Review.Status
-
-
-def in_days(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
-@pytest.fixture
-def review(reviewer, practitioner, service_area):
-    """A Requires Improvement review in the reviewer's hands, of the practitioner's case."""
-    return ReviewFactory(
-        reviewer=reviewer,
-        status=S.SUBMITTED,
-        grade="requires_improvement",
-        submitted_at=timezone.now(),
-        case__team__service_area=service_area,
-        case__practitioner=practitioner,
-    )
 
 
 @pytest.fixture

@@ -2,22 +2,7 @@
 
 import pytest
 
-from accounts.tests.factories import UserFactory
-
-# Every person the conftest provides, plus `nobody` (logged in, no role).
-PEOPLE = {
-    "reviewer",
-    "moderator",
-    "service_manager",
-    "head_of_service",
-    "practitioner",
-    "practice_lead",
-    "qa_manager",
-    "leadership",
-    "superuser",
-    "outsider",
-    "nobody",
-}
+from accounts.tests.factories import EVERY_FIXTURE_PERSON as PEOPLE
 
 # url: (heading, empty state)
 PAGES = {
@@ -97,11 +82,6 @@ FORBIDDEN = {
         "nobody",
     },
 }
-
-
-@pytest.fixture
-def nobody(db):
-    return UserFactory()
 
 
 def allowed_cases():
