@@ -205,6 +205,14 @@ class ToolkitVersion(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+class ToolkitVersionEvent(StatusEvent):
+    """A toolkit version's move from draft to published: who, when, and the change note."""
+
+    version = models.ForeignKey(ToolkitVersion, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, choices=ToolkitVersion.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ToolkitVersion.Status.choices)
+
+
 class Section(models.Model):
     version = models.ForeignKey(ToolkitVersion, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(default=0)

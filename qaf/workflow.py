@@ -46,10 +46,19 @@ def transition(
         locked.status = to_status
         locked.save()
         event_model.objects.create(
-            **{model._meta.model_name: locked},
+            **{_link_to(event_model, model): locked},
             from_status=current,
             to_status=to_status,
             actor=actor,
             note=note[:300],
         )
     return locked
+
+
+def _link_to(event_model: type[models.Model], model: type[models.Model]) -> str:
+    """The name of the event model's foreign key to the object that moved."""
+    return next(
+        field.name
+        for field in event_model._meta.get_fields()
+        if field.many_to_one and field.related_model is model
+    )

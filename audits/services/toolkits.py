@@ -11,7 +11,9 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from ..models import AnswerKind, Question, Section, Toolkit, ToolkitVersion
+from qaf.workflow import transition
+
+from ..models import AnswerKind, Question, Section, Toolkit, ToolkitVersion, ToolkitVersionEvent
 
 UP, DOWN = "up", "down"
 
@@ -218,14 +220,19 @@ def toolkit_version_publish(*, version: ToolkitVersion, actor, change_note: str)
             + ", ".join(empty)
             + "."
         )
-    # A version makes one move, draft -> published, recorded on its own row (published at, by,
-    # change note), so it does not go through qaf.workflow.transition and its event tables.
-    version.status = ToolkitVersion.Status.PUBLISHED
-    version.published_at = timezone.now()
-    version.published_by = actor
-    version.change_note = change_note
-    version.save(update_fields=["status", "published_at", "published_by", "change_note"])
-    return version
+    return transition(
+        version,
+        to_status=ToolkitVersion.Status.PUBLISHED,
+        actor=actor,
+        allowed=VERSION_TRANSITIONS,
+        event_model=ToolkitVersionEvent,
+        note=change_note,
+        changes={"published_at": timezone.now(), "published_by": actor, "change_note": change_note},
+    )
+
+
+# A version makes one move: a published version never changes again.
+VERSION_TRANSITIONS = {(ToolkitVersion.Status.DRAFT, ToolkitVersion.Status.PUBLISHED)}
 
 
 @transaction.atomic

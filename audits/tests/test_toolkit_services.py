@@ -345,6 +345,9 @@ def test_publishing_records_who_when_and_what_changed(draft, qa_manager):
     assert version.published_by == qa_manager
     assert version.published_at is not None
     assert version.change_note == "First."
+    event = version.events.get()
+    assert (event.from_status, event.to_status) == ("draft", "published")
+    assert (event.actor, event.note) == (qa_manager, "First.")
 
 
 def test_an_empty_version_is_not_published(draft, qa_manager):
