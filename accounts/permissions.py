@@ -253,6 +253,7 @@ RULES: dict[str, Rule] = {
     "feedback.complaints": _role(Role.QA_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE),
     "feedback.complaints_record": _role(Role.QA_MANAGER),
     "feedback.themes": _role(Role.QA_MANAGER),  # themes and "you said, we did"
+    "practice_themes.manage": _role(Role.QA_MANAGER),  # the practice themes reviews are tagged with
     "feedback.links": _feedback_link_creatable,  # obj: the case
     "dashboard.view": _role(
         Role.LEADERSHIP, Role.QA_MANAGER, Role.HEAD_OF_SERVICE, Role.SERVICE_MANAGER

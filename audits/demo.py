@@ -16,7 +16,8 @@ from django.db.models import When
 
 from accounts.models import Role, RoleMembership, ServiceArea, Team, User
 from feedback.themes import install_default_themes
-from reviews.models import Review
+from reviews.models import PracticeTheme, Review
+from reviews.themes import install_default_practice_themes
 
 from .models import Case, Cycle, Question, legal_status_for
 from .services.cycles import cycle_transition, cycles_generate
@@ -286,6 +287,7 @@ def build_demo_authority() -> dict[str, int]:
     )
     install_standard_toolkits()  # only those not there yet: a QA Manager's versions are safe
     install_default_themes()  # feedback themes not there yet, by name
+    install_default_practice_themes()  # likewise the practice themes reviews are tagged with
     reviews = _demo_cycles(User.objects.get(email=f"qa.manager@{DEMO_DOMAIN}"))
     return {
         "service_areas": len(areas),
@@ -372,6 +374,9 @@ def _demo_submitted_reviews(cycle: Cycle) -> None:
         .select_related("reviewer", "case__practitioner")
         .order_by(in_need, "case__reference")[: len(DEMO_SUBMISSIONS)]
     )
+    theme_ids = dict(PracticeTheme.objects.values_list("name", "pk"))
+    strengths = {theme_ids["Direct work with the child"], theme_ids["Working with families"]}
+    development = {theme_ids["Planning and outcome focus"]}
     for review, (grade, improve, action) in zip(reviews, DEMO_SUBMISSIONS, strict=False):
         questions = Question.objects.filter(section__version=review.toolkit_version)
         findings = {
@@ -393,6 +398,7 @@ def _demo_submitted_reviews(cycle: Cycle) -> None:
             based_on_version=review.lock_version,
             answers={q.pk: {**answer[q.answer_kind], "not_applicable": False} for q in questions},
             findings=findings,
+            themes={"strength": strengths, "development": development},
         )
         if action and review.case.practitioner:
             action_add(

@@ -106,10 +106,6 @@ class ComplaintForm(forms.Form):
         return data
 
 
-class ThemeForm(forms.Form):
-    name = forms.CharField(label="Theme name", max_length=100)
-
-
 class YouSaidWeDidForm(forms.Form):
     cycle = forms.ModelChoiceField(
         label="Cycle", queryset=Cycle.objects.order_by("-review_starts_on")

@@ -7,20 +7,12 @@ from django.db import models
 
 from accounts.models import ServiceArea, Team
 from audits.models import Case, Choice, Cycle, Grade, Question, ToolkitVersion
+from qaf.models import Theme
 from reviews.models import Review
 
 
-class FeedbackTheme(models.Model):
+class FeedbackTheme(Theme):
     """A theme from the QA Manager's configurable list (e.g. communication, being listened to)."""
-
-    name = models.CharField(max_length=100, unique=True)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class IROFeedback(models.Model):

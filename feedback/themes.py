@@ -1,14 +1,12 @@
-"""Feedback themes (the QA Manager's configurable list) and "you said, we did": writes and reads.
-
-A theme in use is never deleted (complaints, feedback and responses point at it); it is made
-inactive instead, so it stays on old records but is no longer offered.
-"""
+"""Feedback themes (the QA Manager's configurable list, a qaf.taxonomy.Taxonomy) and "you said,
+we did": writes and reads."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
 from audits.models import Cycle
+from qaf.taxonomy import Taxonomy
 
 from .models import ComplaintCompliment, FamilyFeedback, FeedbackTheme, IROFeedback, YouSaidWeDid
 
@@ -26,26 +24,8 @@ DEFAULT_THEMES = (
 _THEMED = (ComplaintCompliment, IROFeedback, FamilyFeedback)
 
 
-def install_default_themes() -> int:
-    """Add the default themes not there yet (by name); returns how many were added."""
-    existing = set(FeedbackTheme.objects.values_list("name", flat=True))
-    missing = [FeedbackTheme(name=name) for name in DEFAULT_THEMES if name not in existing]
-    FeedbackTheme.objects.bulk_create(missing)
-    return len(missing)
-
-
-def active_themes() -> QuerySet[FeedbackTheme]:
-    return FeedbackTheme.objects.filter(active=True).order_by("name")
-
-
-def theme_in_use(theme: FeedbackTheme) -> bool:
-    if YouSaidWeDid.objects.filter(theme=theme).exists():
-        return True
-    return any(m.themes.through.objects.filter(feedbacktheme=theme).exists() for m in _THEMED)
-
-
-def themes_with_use() -> list[FeedbackTheme]:
-    """Every theme, each with `.uses`: how many records point at it (one query per source)."""
+def _uses() -> dict[int, int]:
+    """{theme id: records pointing at it}: one query per source."""
     uses: dict[int, int] = {}
     for model in _THEMED:
         rows = model.themes.through.objects.values("feedbacktheme_id").annotate(n=Count("id"))
@@ -53,53 +33,29 @@ def themes_with_use() -> list[FeedbackTheme]:
             uses[row["feedbacktheme_id"]] = uses.get(row["feedbacktheme_id"], 0) + row["n"]
     for row in YouSaidWeDid.objects.values("theme_id").annotate(n=Count("id")):
         uses[row["theme_id"]] = uses.get(row["theme_id"], 0) + row["n"]
-    themes = list(FeedbackTheme.objects.order_by("-active", "name"))
-    for theme in themes:
-        theme.uses = uses.get(theme.pk, 0)
-    return themes
+    return uses
 
 
-def _check_name(name: str, *, theme: FeedbackTheme | None = None) -> str:
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": "Enter the theme's name."})
-    clash = FeedbackTheme.objects.filter(name__iexact=name)
-    if theme is not None:
-        clash = clash.exclude(pk=theme.pk)
-    if clash.exists():
-        raise ValidationError({"name": f"There is already a theme called “{name}”."})
-    return name
+FEEDBACK_THEMES = Taxonomy(
+    model=FeedbackTheme,
+    rule="feedback.themes",
+    namespace="feedback",
+    prefix="theme",
+    title="Feedback themes",
+    lead="The themes offered when complaints, compliments and feedback are recorded, counted "
+    "for each cycle's report.",
+    used_by="feedback",
+    uses=_uses,
+)
 
 
-@transaction.atomic
-def theme_create(*, name: str, actor) -> FeedbackTheme:
-    return FeedbackTheme.objects.create(name=_check_name(name))
+def install_default_themes() -> int:
+    """Add the default themes not there yet (by name); returns how many were added."""
+    return FEEDBACK_THEMES.install(DEFAULT_THEMES)
 
 
-@transaction.atomic
-def theme_rename(*, theme: FeedbackTheme, name: str, actor) -> FeedbackTheme:
-    theme.name = _check_name(name, theme=theme)
-    theme.save(update_fields=["name"])
-    return theme
-
-
-@transaction.atomic
-def theme_set_active(*, theme: FeedbackTheme, active: bool, actor) -> FeedbackTheme:
-    theme.active = active
-    theme.save(update_fields=["active"])
-    return theme
-
-
-@transaction.atomic
-def theme_delete(*, theme: FeedbackTheme, actor) -> None:
-    """Only a theme nothing points at; one in use is made inactive instead."""
-    theme = FeedbackTheme.objects.select_for_update().get(pk=theme.pk)
-    if theme_in_use(theme):
-        raise ValidationError(
-            f"“{theme.name}” is used by feedback already, so it cannot be deleted. "
-            "Make it inactive instead: it stays on old records but is no longer offered."
-        )
-    theme.delete()
+def active_themes() -> QuerySet[FeedbackTheme]:
+    return FEEDBACK_THEMES.active()
 
 
 # "You said, we did".

@@ -23,3 +23,21 @@ class StatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name}: {self.from_status or 'new'} -> {self.to_status}"
+
+
+class Theme(models.Model):
+    """An entry of a list the QA Manager configures (feedback themes, practice themes).
+
+    A theme in use is never deleted (records point at it); it is made inactive instead, so it
+    stays on old records but is no longer offered. qaf.taxonomy holds its writes and pages.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -23,7 +23,7 @@ from audits.models import Choice, Grade, Question, Section
 from feedback.models import FamilyFeedback, IROFeedback
 from qaf.spreadsheets import csv_safe
 from reviews.filters import ReviewFilter
-from reviews.models import Action, Answer, Review
+from reviews.models import Action, Answer, Review, ReviewTheme
 from reviews.selectors import REVIEW_ORDER, reviews_visible_to
 
 CHUNK_SIZE = 500
@@ -48,6 +48,8 @@ FIXED_HEADER = (
     "Actions verified",
     "IRO feedback on the case",
     "Family feedback on the case",
+    "Strength themes",
+    "Development themes",
 )
 
 # Until submitted, a review's grade and answers are the reviewer's working notes (the list does
@@ -105,7 +107,13 @@ def reviews_for_export(user, params) -> QuerySet[Review]:
                 queryset=Answer.objects.filter(review__status__in=SUBMITTED_STATUSES).only(
                     "review_id", "question_id", "grade", "choice", "text", "not_applicable"
                 ),
-            )
+            ),
+            Prefetch(
+                "themes",
+                queryset=ReviewTheme.objects.filter(review__status__in=SUBMITTED_STATUSES)
+                .select_related("theme")
+                .order_by("theme__name"),
+            ),
         )
     )
 
@@ -159,6 +167,15 @@ def _escalation(review: Review):
         return None
 
 
+def _theme_cells(review: Review) -> tuple[str, str]:
+    """The practice themes tagged as strengths and as areas for development, "; "-separated."""
+    tags = list(review.themes.all())
+    return tuple(
+        "; ".join(tag.theme.name for tag in tags if tag.kind == kind)
+        for kind in (ReviewTheme.Kind.STRENGTH, ReviewTheme.Kind.DEVELOPMENT)
+    )
+
+
 def review_row(review: Review, columns: list[QuestionColumn]) -> list:
     """One review as cells: text, whole numbers and dates (None for empty dates)."""
     submitted = review.status in SUBMITTED_STATUSES
@@ -184,6 +201,7 @@ def review_row(review: Review, columns: list[QuestionColumn]) -> list:
         review.actions_verified,
         review.iro_feedback_count,
         review.family_feedback_count,
+        *_theme_cells(review),
         *(answer_value(answers.get(column.question_id)) for column in columns),
     ]
 

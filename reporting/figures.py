@@ -16,7 +16,7 @@ from accounts.models import ServiceArea
 from audits.models import AnswerKind, Cycle, Grade
 from feedback.models import ComplaintCompliment, FamilyFeedback, IROFeedback
 from feedback.triangulation import theme_counts
-from reviews.models import Action, Answer, Escalation, Review
+from reviews.models import Action, Answer, Escalation, Review, ReviewTheme
 
 # Worst to best: "up" is a moderated grade better than the reviewer's.
 GRADE_ORDER = (
@@ -90,6 +90,7 @@ class CycleFigures:
     trend: dict = field(default_factory=dict)
     childs_voice: dict = field(default_factory=dict)
     feedback: dict = field(default_factory=dict)
+    practice_themes: dict = field(default_factory=dict)
 
 
 def _volume_and_grades(reviews) -> tuple[dict, dict, dict]:
@@ -275,6 +276,29 @@ def _feedback(cycle: Cycle, service_area: ServiceArea | None, start, end) -> dic
     }
 
 
+def _practice_themes(reviews) -> dict:
+    """How many submitted reviews tag each practice theme as a strength and as an area for
+    development: {"reviews_tagged": n, "themes": [{"theme", "strengths", "development"}]},
+    the themes most often tagged first."""
+    tags = ReviewTheme.objects.filter(review__in=reviews.filter(submitted_at__isnull=False))
+    strength, development = ReviewTheme.Kind.STRENGTH, ReviewTheme.Kind.DEVELOPMENT
+    rows = (
+        tags.values(name=F("theme__name"))
+        .annotate(
+            strengths=Count("review_id", filter=Q(kind=strength), distinct=True),
+            development=Count("review_id", filter=Q(kind=development), distinct=True),
+        )
+        .order_by("name")
+    )
+    themes = [
+        {"theme": r["name"], "strengths": r["strengths"], "development": r["development"]}
+        for r in rows
+    ]
+    themes.sort(key=lambda t: -(t["strengths"] + t["development"]))  # stable: names in a tie
+    tagged = tags.aggregate(n=Count("review_id", distinct=True))["n"]
+    return {"reviews_tagged": tagged, "themes": themes}
+
+
 def cycle_figures(*, cycle: Cycle, service_area: ServiceArea | None = None) -> CycleFigures:
     """Every figure of the cycle's report, for one service area if given."""
     today = timezone.localdate()
@@ -301,4 +325,5 @@ def cycle_figures(*, cycle: Cycle, service_area: ServiceArea | None = None) -> C
         trend=_trend(cycle, service_area),
         childs_voice=_childs_voice(reviews, start, end),
         feedback=_feedback(cycle, service_area, start, end),
+        practice_themes=_practice_themes(reviews),
     )

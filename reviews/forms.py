@@ -7,7 +7,7 @@ from django import forms
 
 from audits.models import GRADE_DEFINITIONS, AnswerKind, Choice, Grade, Question, Section
 
-from .models import Answer, Review
+from .models import Answer, PracticeTheme, Review, ReviewTheme
 from .services import (
     ANSWER_VALUE_FIELD,
     FINDINGS_FIELDS,
@@ -135,8 +135,34 @@ class ReviewForm(forms.Form):
         "grade_rationale": ("Rationale for the overall grade", ""),
     }
 
-    def __init__(self, data=None, *, review: Review, sections, answers: dict[int, Answer]):
-        super().__init__(data, initial=self._initial(review, answers))
+    # The practice themes' fields, by kind of tag (reviews.themes).
+    THEME_FIELDS = {
+        ReviewTheme.Kind.STRENGTH: (
+            "strength_themes",
+            "Themes of what is working well",
+            "Tick the practice themes this review found to be strengths.",
+        ),
+        ReviewTheme.Kind.DEVELOPMENT: (
+            "development_themes",
+            "Themes of what needs to improve",
+            "Tick the practice themes this review found to be areas for development.",
+        ),
+    }
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        review: Review,
+        sections,
+        answers: dict[int, Answer],
+        themes: list[PracticeTheme] = (),
+        tagged: dict[str, set[int]] | None = None,
+    ):
+        initial = self._initial(review, answers)
+        for kind, (name, _, _) in self.THEME_FIELDS.items():
+            initial[name] = sorted((tagged or {}).get(kind, ()))
+        super().__init__(data, initial=initial)
         self.sections, self.stored_answers = list(sections), answers
         self.questions: list[Question] = []
         for section in self.sections:
@@ -148,6 +174,7 @@ class ReviewForm(forms.Form):
                         label="Not applicable", required=False
                     )
         self._add_findings_fields()
+        self._add_theme_fields(themes)
         self.anchor_fields = {question_anchor(q): f"q-{q.pk}" for q in self.questions} | {
             finding_anchor(name): name for name in FINDINGS_FIELDS
         }
@@ -207,7 +234,28 @@ class ReviewForm(forms.Form):
             fields[name].required = False
             self.fields[name] = fields[name]
 
+    def _add_theme_fields(self, themes: list[PracticeTheme]) -> None:
+        choices = [(theme.pk, theme.name) for theme in sorted(themes, key=lambda t: t.name)]
+        for name, label, help_text in self.THEME_FIELDS.values():
+            self.fields[name] = forms.TypedMultipleChoiceField(
+                label=label,
+                help_text=help_text,
+                choices=choices,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
     # What the services take.
+
+    def themes(self) -> dict[str, set[int]]:
+        """{kind: {theme id}} for each theme field that is valid (an invalid one is left as
+        stored)."""
+        return {
+            kind: set(self.cleaned_data[name])
+            for kind, (name, _, _) in self.THEME_FIELDS.items()
+            if name in self.cleaned_data
+        }
 
     def answers(self) -> dict[int, dict]:
         """The answers that are valid, by question id (an invalid one is left as stored)."""

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from audits.models import Case, Choice, Cycle, Grade, Question, ToolkitVersion
-from qaf.models import StatusEvent
+from qaf.models import StatusEvent, Theme
 
 
 class Review(models.Model):
@@ -142,6 +142,40 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to question {self.question_id} of review {self.review_id}"
+
+
+class PracticeTheme(Theme):
+    """A practice theme from the QA Manager's taxonomy (e.g. management oversight, the child's
+    lived experience). Reviewers tag a review's strengths and areas for development with them, so
+    the report can count which themes recur across a cycle (seed 000: themes feed the
+    Workforce Development Plan)."""
+
+
+class ReviewTheme(models.Model):
+    """A practice theme tagged on a review, as a strength or as an area for development."""
+
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", "Strength"
+        DEVELOPMENT = "development", "Area for development"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="themes")
+    theme = models.ForeignKey(PracticeTheme, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "theme", "kind"], name="one_tag_per_theme_and_kind"
+            )
+        ]
+        indexes = [models.Index(fields=["theme", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.theme_id} on review {self.review_id}"
 
 
 class ReviewEvent(StatusEvent):

@@ -15,6 +15,7 @@ from qaf.workflow import TransitionRefused, transition
 
 from .escalations import escalation_raise
 from .models import Answer, Escalation, Moderation, Review, ReviewEvent
+from .themes import theme_changes, write_theme_changes
 
 S = Review.Status
 
@@ -208,8 +209,10 @@ def review_save(
     based_on_version: int,
     answers: dict[int, dict[str, Any]] | None = None,
     findings: dict[str, Any] | None = None,
+    themes: dict[str, set[int]] | None = None,
 ) -> Review:
-    """Save the reviewer's answers and findings, if nobody has saved since `based_on_version`.
+    """Save the reviewer's answers, findings and practice themes ({kind: {theme id}}, see
+    reviews.themes), if nobody has saved since `based_on_version`.
 
     A save that changes nothing writes nothing (a blur after an autosave must not make the other
     tab's version stale). The first save that changes something starts the review.
@@ -217,7 +220,8 @@ def review_save(
     locked = _locked(review, actor, based_on_version)
     changed = _changed_findings(locked, findings or {})
     to_create, to_update = _answer_changes(locked, answers or {})
-    if not changed and not to_create and not to_update:
+    tags_to_add, tags_to_remove = theme_changes(locked, themes or {})
+    if not (changed or to_create or to_update or tags_to_add or tags_to_remove):
         return locked
     # The new version first, conditional on the old: where a database (SQLite) has no row locks,
     # this is what makes the second of two simultaneous saves find 0 rows and be refused, before
@@ -228,6 +232,7 @@ def review_save(
     if not updated:
         raise StaleReview(Review.objects.select_related("updated_by").get(pk=locked.pk), actor)
     _write_answers(to_create, to_update, actor)
+    write_theme_changes(tags_to_add, tags_to_remove, actor)
     if locked.status == S.ASSIGNED:
         review_transition(review=locked, to_status=S.IN_PROGRESS, actor=actor, note="First saved.")
     locked.refresh_from_db()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_actions, views_escalations, views_moderation
+from .themes import PRACTICE_THEMES
 
 app_name = "reviews"
 
@@ -34,4 +35,6 @@ urlpatterns = [
     path("<int:pk>/actions/add/", views_actions.action_add, name="action_add"),
     path("<int:pk>/follow-up/", views_actions.review_follow_up, name="follow_up"),
     path("close-the-loop/", views_actions.close_the_loop, name="close_the_loop"),
+    # The practice themes reviews are tagged with (qaf.taxonomy's pages).
+    *PRACTICE_THEMES.urlpatterns("practice-themes"),
 ]

@@ -25,6 +25,7 @@ from .selectors import (
     toolkit_sections,
 )
 from .services import ReviewIncomplete, StaleReview, review_save, review_submit
+from .themes import review_themes_by_kind, tagged_theme_ids, themes_offered
 
 
 @require("reviews.view_mine")
@@ -46,8 +47,14 @@ def _review_for(request, pk):
 
 
 def _form(review, data=None) -> ReviewForm:
-    sections = toolkit_sections(review.toolkit_version_id)
-    return ReviewForm(data, review=review, sections=sections, answers=answers_by_question(review))
+    return ReviewForm(
+        data,
+        review=review,
+        sections=toolkit_sections(review.toolkit_version_id),
+        answers=answers_by_question(review),
+        themes=themes_offered(review),
+        tagged=tagged_theme_ids(review),
+    )
 
 
 def review_detail(request, pk):
@@ -93,6 +100,7 @@ def _save(request, review, form: ReviewForm):
         based_on_version=form.cleaned_data["lock_version"],
         answers=form.answers(),
         findings=form.findings(),
+        themes=form.themes(),
     )
 
 
@@ -125,6 +133,7 @@ def _render_review(request, review, form):
             "grade_definitions": grade_definitions(),
             "history": review_history(review),
             "moderations": moderations_of(review),
+            "practice_themes": None if form else review_themes_by_kind(review),
             # Assignment also stamps updated_by; only the reviewer's own saves count here.
             "last_saved": review.updated_at if review.status != Review.Status.ASSIGNED else None,
         },

@@ -32,7 +32,7 @@ def test_installing_the_defaults_keeps_a_renamed_or_inactive_theme(db):
 
 
 def test_a_theme_is_added_with_tidy_spaces(qa_manager):
-    theme = services.theme_create(name="  Being   heard ", actor=qa_manager)
+    theme = services.FEEDBACK_THEMES.create(name="  Being   heard ", actor=qa_manager)
 
     assert theme.name == "Being heard"
     assert theme.active
@@ -42,13 +42,13 @@ def test_a_theme_name_already_used_is_refused_whatever_its_case(qa_manager):
     FeedbackThemeFactory(name="Respect")
 
     with pytest.raises(ValidationError):
-        services.theme_create(name="respect", actor=qa_manager)
+        services.FEEDBACK_THEMES.create(name="respect", actor=qa_manager)
 
 
 def test_a_theme_is_renamed(qa_manager):
     theme = FeedbackThemeFactory(name="Comms")
 
-    services.theme_rename(theme=theme, name="Communication", actor=qa_manager)
+    services.FEEDBACK_THEMES.rename(theme=theme, name="Communication", actor=qa_manager)
 
     assert FeedbackTheme.objects.get(pk=theme.pk).name == "Communication"
 
@@ -58,23 +58,23 @@ def test_renaming_to_another_themes_name_is_refused(qa_manager):
     theme = FeedbackThemeFactory(name="Comms")
 
     with pytest.raises(ValidationError):
-        services.theme_rename(theme=theme, name="Respect", actor=qa_manager)
+        services.FEEDBACK_THEMES.rename(theme=theme, name="Respect", actor=qa_manager)
 
 
 def test_a_theme_is_made_inactive_and_active_again(qa_manager):
     theme = FeedbackThemeFactory()
 
-    services.theme_set_active(theme=theme, active=False, actor=qa_manager)
+    services.FEEDBACK_THEMES.set_active(theme=theme, active=False, actor=qa_manager)
     assert not services.active_themes().filter(pk=theme.pk).exists()
 
-    services.theme_set_active(theme=theme, active=True, actor=qa_manager)
+    services.FEEDBACK_THEMES.set_active(theme=theme, active=True, actor=qa_manager)
     assert services.active_themes().filter(pk=theme.pk).exists()
 
 
 def test_a_theme_nothing_uses_is_deleted(qa_manager):
     theme = FeedbackThemeFactory()
 
-    services.theme_delete(theme=theme, actor=qa_manager)
+    services.FEEDBACK_THEMES.delete(theme=theme, actor=qa_manager)
 
     assert not FeedbackTheme.objects.exists()
 
@@ -93,9 +93,9 @@ def test_a_theme_in_use_is_never_deleted(qa_manager, use):
     theme = FeedbackThemeFactory()
     use(theme)
 
-    assert services.theme_in_use(theme)
+    assert services.FEEDBACK_THEMES.in_use(theme)
     with pytest.raises(ValidationError):
-        services.theme_delete(theme=theme, actor=qa_manager)
+        services.FEEDBACK_THEMES.delete(theme=theme, actor=qa_manager)
     assert FeedbackTheme.objects.filter(pk=theme.pk).exists()
 
 
@@ -106,7 +106,7 @@ def test_each_theme_says_how_many_records_use_it(db):
     FamilyFeedbackOnCaseFactory(themes=[used])
     YouSaidWeDidFactory(theme=used)
 
-    uses = {theme.name: theme.uses for theme in services.themes_with_use()}
+    uses = {theme.name: theme.uses for theme in services.FEEDBACK_THEMES.with_use()}
 
     assert uses == {"Respect": 3, "Timeliness": 0}
 

@@ -14,7 +14,7 @@ from accounts.tests.factories import TeamFactory
 from audits.models import Question
 from feedback.tests.factories import FamilyFeedbackOnCaseFactory, IROFeedbackFactory
 from reporting.exports import FIXED_HEADER
-from reviews.models import Action, Answer, Escalation, Review
+from reviews.models import Action, Answer, Escalation, PracticeTheme, Review, ReviewTheme
 from reviews.tests.factories import (
     ActionFactory,
     CycleFactory,
@@ -196,6 +196,28 @@ def test_one_column_per_question_numbered_as_the_review_page_holds_each_answer(c
     assert row["3.2 Question 6?"] == "Seen alone and listened to."
 
 
+def test_the_practice_themes_tagged_on_a_submitted_review_are_exported(client, qa_manager):
+    review, draft = submitted_review(), ReviewFactory()
+    planning, work, records = (
+        PracticeTheme.objects.create(name=name) for name in ("Planning", "Direct work", "Records")
+    )
+    strength, development = ReviewTheme.Kind.STRENGTH, ReviewTheme.Kind.DEVELOPMENT
+    for tagged, theme, kind in (
+        (review, work, strength),
+        (review, planning, strength),
+        (review, records, development),
+        (draft, records, strength),
+    ):
+        ReviewTheme.objects.create(review=tagged, theme=theme, kind=kind)
+    client.force_login(qa_manager)
+
+    rows = {row["Case reference"]: row for row in csv_rows(client)}
+
+    assert rows[review.case.reference]["Strength themes"] == "Direct work; Planning"
+    assert rows[review.case.reference]["Development themes"] == "Records"
+    assert rows[draft.case.reference]["Strength themes"] == ""  # the reviewer's working notes
+
+
 def test_a_drafts_grade_and_answers_are_not_exported(client, qa_manager):
     version = published_version(questions=6, sections=3)
     _answered_review(version, status=Review.Status.IN_PROGRESS)
@@ -308,6 +330,8 @@ def _make_reviews(count, version, cycle):
         review.save()
         ActionFactory(review=review)
         EscalationFactory(review=review)
+        theme = PracticeTheme.objects.get_or_create(name="Planning")[0]
+        ReviewTheme.objects.create(review=review, theme=theme, kind=ReviewTheme.Kind.STRENGTH)
 
 
 @pytest.mark.parametrize("url", [CSV_URL, XLSX_URL])

@@ -16,7 +16,7 @@ from feedback.tests.factories import (
     IROFeedbackFactory,
 )
 from reporting.figures import cycle_figures, wilson_interval
-from reviews.models import Action, Escalation, Review
+from reviews.models import Action, Escalation, PracticeTheme, Review, ReviewTheme
 from reviews.tests.factories import (
     ActionFactory,
     AnswerFactory,
@@ -126,6 +126,21 @@ def world(service_area, other_service_area):
         themes=[FeedbackThemeFactory(name="Communication")],
     )
     ComplaintComplimentFactory(kind="compliment", team=TeamFactory(service_area=service_area))
+    # Practice themes: D's tag does not count (not submitted); A tags one theme both ways.
+    work, plans, records = (
+        PracticeTheme.objects.create(name=name)
+        for name in ("Direct work with the child", "Planning", "Recording")
+    )
+    strength, development = ReviewTheme.Kind.STRENGTH, ReviewTheme.Kind.DEVELOPMENT
+    for review, theme, kind in (
+        (a, work, strength),
+        (a, plans, development),
+        (a, work, development),
+        (b, work, strength),
+        (d, plans, development),
+        (e, records, development),
+    ):
+        ReviewTheme.objects.create(review=review, theme=theme, kind=kind)
     return {"cycle": cycle, "ann": ann, "ben": ben, "a": a, "e": e}
 
 
@@ -285,6 +300,29 @@ def test_the_figures_for_one_service_area_leave_the_others_out(world, other_serv
     assert (figures.feedback["iro"], figures.feedback["family"]) == (0, 0)
 
 
+def test_practice_themes_count_the_submitted_reviews_tagging_each_theme_either_way(world):
+    figures = cycle_figures(cycle=world["cycle"])
+
+    assert figures.practice_themes == {
+        "reviews_tagged": 3,
+        "themes": [  # the most tagged first, then by name
+            {"theme": "Direct work with the child", "strengths": 2, "development": 1},
+            {"theme": "Planning", "strengths": 0, "development": 1},
+            {"theme": "Recording", "strengths": 0, "development": 1},
+        ],
+    }
+
+
+def test_practice_themes_of_one_service_area_leave_the_others_out(world, service_area):
+    figures = cycle_figures(cycle=world["cycle"], service_area=service_area)
+
+    assert figures.practice_themes["reviews_tagged"] == 2
+    assert [t["theme"] for t in figures.practice_themes["themes"]] == [
+        "Direct work with the child",
+        "Planning",
+    ]
+
+
 def test_a_cycle_with_no_reviews_gives_zeros_and_no_shares(db):
     figures = cycle_figures(cycle=a_cycle(TODAY))
 
@@ -299,6 +337,7 @@ def test_a_cycle_with_no_reviews_gives_zeros_and_no_shares(db):
     assert figures.childs_voice["child_seen_share"] is None
     assert figures.childs_voice["family_feedback_share"] is None
     assert figures.trend["areas"] == {}
+    assert figures.practice_themes == {"reviews_tagged": 0, "themes": []}
 
 
 def test_the_wilson_interval_matches_known_values():
@@ -341,6 +380,11 @@ def _many_reviews(cycle, how_many: int):
             child_seen=True,
         )
         for n, case in enumerate(cases)
+    )
+    theme = PracticeTheme.objects.get_or_create(name="Planning")[0]
+    ReviewTheme.objects.bulk_create(
+        ReviewTheme(review=review, theme=theme, kind=ReviewTheme.Kind.STRENGTH)
+        for review in Review.objects.filter(cycle=cycle, submitted_at__isnull=False)
     )
 
 

@@ -11,6 +11,7 @@ from audits.models import AnswerKind, Question, ToolkitVersion
 from audits.toolkit_library import install_standard_toolkits
 from reviews.models import Review
 from reviews.tests.factories import ReviewFactory
+from reviews.themes import install_default_practice_themes
 from tests.browser.conftest import assert_accessible, login
 
 pytestmark = pytest.mark.browser
@@ -56,6 +57,7 @@ def test_a_reviewer_completes_and_submits_a_practice_review(
     page: Page, live_server, transactional_db
 ):
     install_standard_toolkits()
+    install_default_practice_themes()
     version = ToolkitVersion.objects.get(toolkit__name="Practice Review", number=1)
     area = ServiceAreaFactory(name="Children in Need")
     reviewer = UserFactory(roles=[("reviewer", area)])
@@ -91,6 +93,11 @@ def test_a_reviewer_completes_and_submits_a_practice_review(
     for label, text in FINDINGS.items():
         page.get_by_label(label, exact=True).fill(text)
     page.get_by_label("Good", exact=True).last.check()  # the overall grade
+    strengths = page.get_by_role("group", name="Themes of what is working well")
+    strengths.get_by_label("Direct work with the child").check()
+    needs = page.get_by_role("group", name="Themes of what needs to improve")
+    needs.get_by_label("Planning and outcome focus").focus()
+    page.keyboard.press("Space")  # a keyboard user ticks a theme
     expect_all_saved(page)
     total = len(questions)
     expect(page.locator("#review-progress")).to_have_text(
@@ -107,6 +114,8 @@ def test_a_reviewer_completes_and_submits_a_practice_review(
     expect(page.get_by_label("Date of the discussion with the practitioner")).to_have_value(
         "2026-11-20"
     )
+    expect(strengths.get_by_label("Direct work with the child")).to_be_checked()
+    expect(needs.get_by_label("Planning and outcome focus")).to_be_checked()
     assert Review.objects.get(pk=review.pk).status == Review.Status.IN_PROGRESS
 
     # Submitting with the missing answer shows it, linked to the question.
@@ -128,6 +137,7 @@ def test_a_reviewer_completes_and_submits_a_practice_review(
     expect(main.locator("input, textarea, select")).to_have_count(0)
     expect(main.get_by_role("button", name="Submit review")).to_have_count(0)
     expect(main).to_contain_text(TEXT_ANSWER)
+    expect(main).to_contain_text("Direct work with the child")
     assert_accessible(page)
     assert Review.objects.get(pk=review.pk).status == Review.Status.SUBMITTED
 
