@@ -15,6 +15,7 @@ from accounts.models import Role, User
 from accounts.notifications import notify
 from audits.models import Cycle
 
+from .benchmarks import cycle_benchmarks_for_report
 from .dashboard import dashboard_charts
 from .figures import cycle_figures
 from .models import ActionPlanItem, Report, ReportVersion
@@ -33,13 +34,15 @@ NARRATIVE_SECTIONS = (
 
 def live_figures(cycle: Cycle) -> dict:
     """The whole organisation's figures of the cycle as plain JSON data: exactly what a publish
-    freezes (the cycle and service area objects are left out; the report names the cycle)."""
+    freezes (the cycle and service area objects are left out; the report names the cycle),
+    with the cycle's Benchmarking Reviews and their consistency under "benchmarks"."""
     figures = cycle_figures(cycle=cycle)
     data = {
         f.name: getattr(figures, f.name)
         for f in dataclasses.fields(figures)
         if f.name not in ("cycle", "service_area")
     }
+    data["benchmarks"] = cycle_benchmarks_for_report(cycle)
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 

@@ -18,7 +18,10 @@ from reporting.pdf import (
     render_report_html,
     render_report_pdf,
 )
+from reporting.reports import live_figures
 from reviews.tests.factories import submitted_review
+
+from .factories import a_benchmark
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +29,7 @@ SECTIONS = (
     "How much did we do",
     "How well did we do it",
     "What difference did it make",
+    "Benchmarking Reviews: consistency of grading",
     "How are we improving",
     "Key findings",
     "Strengths",
@@ -169,3 +173,47 @@ def test_an_empty_cycle_still_renders():
     assert "No reviews" in text
     assert "No actions in the plan." in text
     assert "None recorded." in text
+
+
+def test_the_benchmarks_practice_themes_and_every_figure_are_in_the_pdf_text(qa_manager):
+    cycle = CycleFactory(name="March to April 2027")
+    area = ServiceAreaFactory(name="Children in Care")
+    submitted_review(cycle=cycle, service_area=area, grade="good")
+    submitted_review(cycle=cycle, service_area=area, grade="inadequate")
+    a_benchmark(cycle, area, qa_manager, "Benchmarking Review, March")
+    figures = live_figures(cycle)
+    figures["practice_themes"] = {
+        "reviews_tagged": 2,
+        "themes": [{"theme": "Direct work with the child", "strengths": 2, "development": 0}],
+    }
+    report = Report.objects.create(cycle=cycle)
+    version = ReportVersion.objects.create(
+        report=report, number=1, figures=figures, narrative={"plan": []}
+    )
+
+    pages = pdf_pages(version)
+
+    text = " ".join(" ".join(pages).split())
+    assert "Benchmarking Reviews: consistency of grading" in pages[1]  # in the contents
+    for part in (
+        "Practice themes",
+        "Strengths and areas for development by theme",
+        "Direct work with the child",
+        "Moderation by reviewer",
+        "Longest days to assurance",
+        "Actions overdue",
+        "Cases with family feedback",
+        "Feedback themes",
+        "Benchmarking Review, March",
+        "Case BR-MARCH",
+        "3 reviewers submitted; 1 not yet submitted.",
+        "Benchmarking Review, March: each reviewer's grades side by side",
+        "Benchmarking Review, March: consistency of grading",
+        "Krippendorff's alpha (ordinal)",
+        "All questions 3 33% 100% 0.17",
+        "Good or better over time",
+        "Reviews graded Good or better: Children in Care",
+        "March to April 2027 2 1 50% 9% to 91%",
+    ):
+        assert part in text, part
+    assert "no data" not in text  # the screen-reader words are not printed

@@ -11,6 +11,8 @@ from reporting.models import ReportVersion
 from reporting.reports import report_draft, report_publish, report_update
 from reviews.tests.factories import submitted_review
 
+from .factories import a_benchmark
+
 pytestmark = pytest.mark.django_db
 
 
@@ -21,6 +23,7 @@ def test_publishing_builds_and_stores_the_real_pdf(
     cycle = CycleFactory(status="reporting")
     for grade in ("good", "good", "inadequate"):
         submitted_review(service_area=service_area, grade=grade, cycle=cycle)
+    a_benchmark(cycle, service_area, qa_manager, "Benchmarking Review, March")
     report = report_draft(cycle=cycle, actor=qa_manager)
     report_update(
         report=report,
@@ -43,3 +46,12 @@ def test_publishing_builds_and_stores_the_real_pdf(
     assert cycle.name in whole
     assert "Plans are clearer." in whole
     assert "How well did we do it" in whole
+    for part in (
+        "Benchmarking Reviews: consistency of grading",
+        "Benchmarking Review, March",
+        "Krippendorff",
+        "Practice themes",
+        "Feedback themes",
+        "Good or better over time",
+    ):
+        assert part in whole, part
