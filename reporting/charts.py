@@ -199,7 +199,7 @@ def trend_chart(points: list[dict], title: str) -> Chart:
         ax.annotate(f"n={n}", (x, y + up), xytext=(0, 4), textcoords="offset points", ha="center")
     for x in set(range(len(points))) - set(xs):
         ax.text(x, 3, "no reviews", ha="center", fontsize=8, color="#444444")
-    # Cycle names are long ("November–December 2026"): a line for each month keeps six apart.
+    # Cycle names are long ("November\u2013December 2026"): a line for each month keeps six apart.
     tick_labels = [label.replace("\u2013", "\u2013\n", 1) for label in labels]
     ax.set_xticks(range(len(points)), labels=tick_labels, parse_math=False, fontsize=8)
     ax.set_xlim(-0.5, len(points) - 0.5)
