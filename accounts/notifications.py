@@ -3,16 +3,18 @@ Notifications: in-app, and e-mail through an outbox in the database.
 
 `notify()` writes the row inside the caller's transaction; the e-mail task is queued only after
 that transaction commits, so a rolled-back change notifies nobody, and the sweeper
-(accounts.tasks.send_unsent_notifications, on beat) re-queues anything still unsent. The database,
+(notifications_send_unsent, a job on beat) re-queues anything still unsent. The database,
 not the broker, is the record of what must go out.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .models import Notification, User
 
@@ -93,3 +95,42 @@ def notifications_mark_all_read(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+# The sweeper (the job "send-unsent-notifications" in qaf/jobs.py).
+
+# Queued again by the sweeper: unsent for longer than a task normally takes to run.
+SWEEP_AFTER = datetime.timedelta(minutes=2)
+SWEEP_BATCH = 500
+
+
+def notifications_send_unsent() -> int:
+    """Queue again every e-mail still unsent two minutes after it was written (its task lost
+    with the broker, or failed) that has attempts left.
+
+    Idempotent: the task sends each e-mail once however often it is queued. Returns how many
+    were queued.
+    """
+    from .tasks import send_notification_email
+
+    unsent = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+            created_at__lt=timezone.now() - SWEEP_AFTER,
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    queued = 0
+    for notification_id in list(unsent):
+        try:
+            send_notification_email.delay(notification_id)
+        except KombuOperationalError:
+            logger.exception("The broker cannot be reached; the next sweep will try again.")
+            break
+        except Exception:  # run eagerly (development): one bad e-mail must not stop the rest
+            logger.exception("Notification %s could not be sent.", notification_id)
+        else:
+            queued += 1
+    return queued

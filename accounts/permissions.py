@@ -230,6 +230,7 @@ RULES: dict[str, Rule] = {
     "action.complete": _action_owned,
     "action.verify": _action_verifiable,
     "cycles.manage": _role(Role.QA_MANAGER),
+    "jobs.manage": _role(Role.QA_MANAGER),  # the timed jobs: their runs, and "Run now"
     "toolkits.manage": _role(Role.QA_MANAGER),
     "cases.manage": _role(Role.QA_MANAGER),
     "reviews.list": _review_visible,  # without obj: may open the list at all

@@ -1,14 +1,12 @@
-import datetime
 import logging
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.core import management
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .models import Notification
 from .notifications import MAX_EMAIL_ATTEMPTS, absolute_url
@@ -22,14 +20,9 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task
-def clear_expired_sessions() -> None:
-    management.call_command("clearsessions")
-
-
 @shared_task(
     autoretry_for=(OSError, SMTPException),
-    retry_backoff=30,
+    retry_backoff=settings.QAF_EMAIL_RETRY_BACKOFF,
     retry_backoff_max=30 * 60,
     # The database's attempt count is the real limit (the sweeper starts new chains of retries).
     max_retries=MAX_EMAIL_ATTEMPTS - 1,
@@ -85,37 +78,9 @@ def _send(notification: Notification) -> None:
     )
 
 
-# Queued again by the sweeper: unsent for longer than a task normally takes to run.
-SWEEP_AFTER = datetime.timedelta(minutes=2)
-SWEEP_BATCH = 500
-
-
 @shared_task
 def send_unsent_notifications() -> int:
-    """The sweeper (beat, every 5 minutes): queue again every e-mail still unsent two minutes
-    after it was written (its task lost with the broker, or failed) that has attempts left.
+    """The sweeper; see accounts.notifications.notifications_send_unsent."""
+    from .notifications import notifications_send_unsent
 
-    Idempotent: the task sends each e-mail once however often it is queued. Returns how many
-    were queued.
-    """
-    unsent = (
-        Notification.objects.filter(
-            emailed_at__isnull=True,
-            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
-            created_at__lt=timezone.now() - SWEEP_AFTER,
-        )
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
-    )
-    queued = 0
-    for notification_id in list(unsent):
-        try:
-            send_notification_email.delay(notification_id)
-        except KombuOperationalError:
-            logger.exception("The broker cannot be reached; the next sweep will try again.")
-            break
-        except Exception:  # run eagerly (development): one bad e-mail must not stop the rest
-            logger.exception("Notification %s could not be sent.", notification_id)
-        else:
-            queued += 1
-    return queued
+    return notifications_send_unsent()

@@ -337,3 +337,30 @@ class CycleEvent(StatusEvent):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, choices=Cycle.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Cycle.Status.choices)
+
+
+class JobRun(models.Model):
+    """One run of a timed job (qaf/jobs.py): when, by whom (nobody: Celery beat), its outcome and
+    what it did, for the QA Manager's Jobs page."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    job = models.CharField(max_length=50)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.RUNNING)
+    summary = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["job", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.started_at:%Y-%m-%d %H:%M}: {self.outcome}"

@@ -1,9 +1,10 @@
-from .views import cases, cycles, sampling, toolkits
+from .views import cases, cycles, jobs, sampling, toolkits
 
 app_name = "audits"
 
 urlpatterns = [
     *cycles.urlpatterns,
+    *jobs.urlpatterns,
     *toolkits.urlpatterns,
     *cases.urlpatterns,
     *sampling.urlpatterns,

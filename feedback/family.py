@@ -12,7 +12,10 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+
+from accounts.notifications import notify
 
 from .models import FamilyFeedback, FamilyFeedbackLink, PublicSubmission
 
@@ -124,6 +127,34 @@ def links_expired_unused(now=None):
     """Links that expired without an answer (for housekeeping and reporting)."""
     now = now or timezone.now()
     return FamilyFeedbackLink.objects.filter(used_at__isnull=True, expires_at__lte=now)
+
+
+def links_expire_unused(now=None) -> int:
+    """The job "expire-feedback-links": mark each link that expired unanswered, and tell the
+    person who made it (once: the conditional UPDATE claims the row, and the notification's key
+    is unique), so they can ask for the family's views another way. Returns how many."""
+    now = now or timezone.now()
+    due = links_expired_unused(now).filter(expired_at__isnull=True).select_related("created_by")
+    url = reverse("feedback:family_link_new")
+    expired = 0
+    for link in due.order_by("pk"):
+        with transaction.atomic():
+            claimed = FamilyFeedbackLink.objects.filter(
+                pk=link.pk, expired_at__isnull=True, used_at__isnull=True
+            ).update(expired_at=now)
+            if not claimed:
+                continue  # used at the last moment, or claimed by another run
+            made = timezone.localtime(link.created_at)  # the day in London, not in UTC
+            notify(
+                recipient=link.created_by,
+                kind="feedback_link_expired",
+                obj=link,
+                summary=f"A family feedback link you made on {made:%-d %B %Y} "
+                "expired without an answer",
+                url=url,
+            )
+            expired += 1
+    return expired
 
 
 def family_feedback_list():

@@ -11,9 +11,9 @@ Test-only tweaks live in conftest.py, not here.
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 
 from qaf.embedded import filesystem_broker_options
+from qaf.jobs import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -176,6 +176,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # The sending task holds a row lock while it talks to the mail server: never wait for ever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Seconds before a failed e-mail is tried again, doubling (with jitter) each time; the fault
+# tests (tests/test_faults.py) shorten it.
+QAF_EMAIL_RETRY_BACKOFF = env.int("QAF_EMAIL_RETRY_BACKOFF", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="QAF <qaf@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The authority's name, on the QA report's cover.
@@ -201,37 +204,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-# The beat schedule: every timed job of QAF is declared here, and only here.
-CELERY_BEAT_SCHEDULE = {
-    # Expired sessions pile up in the database otherwise (Django does not delete them).
-    "clear-expired-sessions": {
-        "task": "accounts.tasks.clear_expired_sessions",
-        "schedule": 60 * 60 * 6,
-    },
-    # Notification e-mails whose task was lost (broker restart) or failed: queued again; each
-    # is still sent once (the task locks the row and checks it is unsent).
-    # Escalations past their deadline without assurance: reminded and raised to the Head of
-    # Service, once each (the job claims each row with a conditional UPDATE on reminded_at).
-    "remind-overdue-escalations": {
-        "task": "reviews.tasks.remind_overdue_escalations",
-        "schedule": 60 * 60,
-    },
-    # Weekly digest of overdue agreed actions to their owners and their services' Service
-    # Managers: one notification per person per ISO week, however often it runs.
-    "send-overdue-actions-digest": {
-        "task": "reviews.tasks.send_overdue_actions_digest",
-        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),  # CELERY_TIMEZONE: London
-    },
-    # A draft QA report for every cycle in its reporting phase that has none (idempotent).
-    "draft-reports": {
-        "task": "reporting.tasks.draft_reports_for_reporting_cycles",
-        "schedule": crontab(minute=0, hour=6),
-    },
-    "send-unsent-notifications": {
-        "task": "accounts.tasks.send_unsent_notifications",
-        "schedule": 5 * 60,
-    },
-}
+# The beat schedule, built from qaf/jobs.py: every timed job of QAF is declared there, and only
+# there (the QA Manager's Jobs page lists the same jobs and runs them on demand).
+CELERY_BEAT_SCHEDULE = beat_schedule()
 
 LOGGING = {
     "version": 1,

@@ -1,18 +1,10 @@
-"""Reporting's background jobs: drafting reports for cycles in their reporting phase (on beat,
-daily) and producing a published version's PDF."""
+"""Reporting's background task: producing a published version's PDF (the timed job that drafts
+reports is declared in qaf/jobs.py)."""
 
 from celery import shared_task
 from django.core.files.base import ContentFile
 
 from .models import ReportVersion
-
-
-@shared_task
-def draft_reports_for_reporting_cycles() -> int:
-    """Start the report of every cycle in its reporting phase that has none. Returns how many."""
-    from .reports import reports_draft_for_reporting_cycles
-
-    return reports_draft_for_reporting_cycles()
 
 
 @shared_task(time_limit=300, soft_time_limit=240)

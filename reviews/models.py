@@ -64,6 +64,8 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Set by the QA calendar when the review phase closed with this review unfinished.
+    overdue_marked_at = models.DateTimeField(null=True, blank=True)
 
     # Moderation (seed 003): the moderated grade is final; both grades are kept and shown.
     moderated_grade = models.CharField(max_length=32, choices=Grade.choices, blank=True)

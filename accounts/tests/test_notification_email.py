@@ -12,9 +12,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+import accounts.tasks
 from accounts.models import Notification, ServiceArea
 from accounts.notifications import MAX_EMAIL_ATTEMPTS, notify
 from accounts.tasks import send_notification_email, send_unsent_notifications
+from qaf.celery import app
 
 from .factories import NotificationFactory, ServiceAreaFactory, UserFactory
 
@@ -245,3 +247,29 @@ def test_an_email_being_sent_by_one_worker_is_skipped_by_another(mailoutbox):
     assert mailoutbox == []
     notification.refresh_from_db()
     assert notification.email_attempts == 0
+
+
+def test_a_mail_server_failing_three_times_then_working_delivers_the_email_once(mailoutbox):
+    """The task's own retries with backoff (run at once here, eagerly); tests/test_faults.py
+    proves the same with a real worker."""
+    notification = NotificationFactory()
+    real_send_mail = accounts.tasks.send_mail
+    failures = [SMTPException("down")] * 3
+
+    def down_three_times(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return real_send_mail(*args, **kwargs)
+
+    # Failures not propagated: eager Celery then runs each retry at once, where a worker would
+    # wait out the backoff (conftest's _eager_celery restores the setting).
+    app.conf.task_eager_propagates = False
+    with mock.patch("accounts.tasks.send_mail", side_effect=down_three_times) as send:
+        send_notification_email.delay(notification.pk)
+
+    notification.refresh_from_db()
+    assert send.call_count == 4
+    assert len(mailoutbox) == 1
+    assert notification.emailed_at is not None
+    assert notification.email_attempts == 4
+    assert notification.last_error == ""

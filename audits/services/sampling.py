@@ -20,13 +20,16 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from accounts.models import User
+from accounts.notifications import notify
 from reviews.models import Answer, Review, ReviewEvent
 from reviews.services import review_transition
 
 from ..models import Case, Cycle, LegalStatus, Toolkit, ToolkitKind, ToolkitVersion
 from ..selectors import published_version, reviewer_candidates, reviews_assigned_per_reviewer
+from .cycles import day
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +268,7 @@ def reviews_assign(*, assignments: dict[Review, User], actor: User | None) -> li
     # Locked, so that a reviewer's first answer cannot slip in between the check and the change.
     reviews = list(
         Review.objects.select_for_update(of=("self",))
-        .select_related("case__team", "reviewer")
+        .select_related("case__team", "reviewer", "cycle")
         .filter(pk__in=by_pk)
         .order_by("pk")
     )
@@ -303,7 +306,23 @@ def _why_not(review: Review, user: User, started: set[int], reviewer_ids: set[in
     return None
 
 
+def _tell_reviewer(review: Review, user: User) -> None:
+    """Assigned while the review phase is open: the reviewer is told now (before it opens, the
+    QA calendar tells each reviewer all their assignments at once when it opens)."""
+    if review.cycle.status != Cycle.Status.REVIEW:
+        return
+    notify(
+        recipient=user,
+        kind="review_assigned",
+        obj=review,
+        summary=f"You have been asked to review case {review.case.reference} in "
+        f"{review.cycle.name}, by {day(review.due_on)}",
+        url=reverse("reviews:detail", args=[review.pk]),
+    )
+
+
 def _assign(review: Review, user: User, actor) -> Review:
+    _tell_reviewer(review, user)
     if review.status == S.UNASSIGNED:
         return review_transition(
             review=review,

@@ -498,6 +498,23 @@ def test_a_move_from_the_cycles_own_page_returns_there(client, qa_manager, cycle
     assert "The review phase of November\u2013December 2030 is open." in response.content.decode()
 
 
+@at(2030, 11, 2)
+def test_opening_by_hand_tells_each_reviewer_their_assignments_once(
+    client, qa_manager, cycle, reviewer
+):
+    from accounts.models import Notification
+    from reviews.tests.factories import ReviewFactory
+
+    ReviewFactory.create_batch(2, cycle=cycle, reviewer=reviewer)
+    client.force_login(qa_manager)
+
+    client.post(f"/cycles/{cycle.pk}/move/review/", {"note": ""})
+
+    told = Notification.objects.get(recipient=reviewer)
+    assert told.kind == "review_phase_opened"
+    assert "you have 2 reviews to complete by" in told.summary
+
+
 def test_opening_a_second_review_phase_is_refused_naming_the_open_cycle(client, qa_manager, cycle):
     CycleFactory(name="September\u2013October 2030", status=S.REVIEW)
     client.force_login(qa_manager)

@@ -12,10 +12,17 @@ from accounts.models import Notification, Role
 from accounts.permissions import can
 from accounts.tests.factories import UserFactory
 from audits.models import Cycle
+from audits.tasks import run_job
 from audits.tests.factories import CycleFactory
 from reporting.models import Report, ReportVersion
-from reporting.reports import plan_item_add, report_draft, report_publish, report_update
-from reporting.tasks import build_report_pdf, draft_reports_for_reporting_cycles
+from reporting.reports import (
+    plan_item_add,
+    report_draft,
+    report_publish,
+    report_update,
+    reports_draft_for_reporting_cycles,
+)
+from reporting.tasks import build_report_pdf
 from reviews.tests.factories import submitted_review
 
 pytestmark = pytest.mark.django_db
@@ -97,12 +104,12 @@ def test_the_daily_task_drafts_reports_only_for_cycles_in_their_reporting_phase(
     for status in (Cycle.Status.PLANNED, Cycle.Status.REVIEW, Cycle.Status.CLOSED):
         CycleFactory(status=status)
 
-    drafted = draft_reports_for_reporting_cycles.delay().get()
+    drafted = run_job.delay("draft-reports").get()
 
-    assert drafted == 1
+    assert drafted == "1 done."
     assert set(Report.objects.values_list("cycle", flat=True)) == {reporting.pk, already.pk}
     assert Report.objects.get(cycle=already) == existing
-    assert draft_reports_for_reporting_cycles() == 0
+    assert reports_draft_for_reporting_cycles() == 0
 
 
 # Publishing

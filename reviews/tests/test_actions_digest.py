@@ -7,9 +7,9 @@ import pytest
 
 from accounts.models import Notification, Role
 from accounts.tests.factories import UserFactory
+from audits.tasks import run_job
 from reviews.actions import actions_send_overdue_digest, iso_week
 from reviews.models import Action
-from reviews.tasks import send_overdue_actions_digest
 
 from .factories import ActionFactory, ReviewFactory
 
@@ -139,8 +139,8 @@ def test_the_beat_task_runs_the_digest_once_per_week(review, practitioner, time_
     overdue(review, practitioner)
     time_machine.move_to(datetime.datetime(2026, 11, 23, 8, 0, tzinfo=datetime.UTC))
 
-    assert send_overdue_actions_digest.delay().get() == 1
-    assert send_overdue_actions_digest.delay().get() == 0
+    assert run_job.delay("send-overdue-actions-digest").get() == "1 done."
+    assert run_job.delay("send-overdue-actions-digest").get() == "Nothing was due."
     assert len(digests()) == 1
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import Notification
 from accounts.permissions import can
 from accounts.tests.factories import UserFactory
+from audits.tasks import run_job
 from qaf.workflow import TransitionRefused
 from reviews.escalations import (
     TRANSITIONS,
@@ -21,7 +22,6 @@ from reviews.escalations import (
     escalations_remind_overdue,
 )
 from reviews.models import Escalation, EscalationEvent
-from reviews.tasks import remind_overdue_escalations
 
 from .factories import EscalationFactory, submitted_review
 
@@ -301,8 +301,8 @@ def test_an_escalation_claimed_by_another_run_is_left_alone(escalation):
 
 @time_machine.travel(AFTER_THE_DEADLINE, tick=False)
 def test_the_beat_task_runs_the_job_and_running_it_twice_reminds_once(escalation, service_manager):
-    assert remind_overdue_escalations.delay().get() == 1
-    assert remind_overdue_escalations.delay().get() == 0
+    assert run_job.delay("remind-overdue-escalations").get() == "1 done."
+    assert run_job.delay("remind-overdue-escalations").get() == "Nothing was due."
     assert kinds_for(service_manager) == ["escalation_overdue"]
 
 
