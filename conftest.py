@@ -59,6 +59,9 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow (0.5 s); tests do not need that protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests log in with force_login or the browser's login(): the second factor is off unless a
+    # test turns it on (accounts/tests/test_two_factor.py).
+    settings.QAF_REQUIRE_2FA = False
     # Persistent connections outlive the live server's threads and keep the test database
     # busy, so PostgreSQL refuses to drop it at the end.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -162,6 +165,11 @@ def qa_manager(db):
 @pytest.fixture
 def leadership(db):
     return _person("leadership", None)
+
+
+@pytest.fixture
+def data_protection_officer(db):
+    return _person("data_protection_officer", None)
 
 
 @pytest.fixture

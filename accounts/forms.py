@@ -38,3 +38,24 @@ class PasswordResetForm(BasePasswordResetForm):
     def get_users(self, email):
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (user for user in users if _same_email(email, user.email))
+
+
+class SetUpCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6 digits the app shows for QAF.",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6 digits your authenticator app shows for QAF, or one of your recovery "
+        "codes.",
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )

@@ -100,10 +100,14 @@ class Role(models.TextChoices):
     PRACTICE_LEAD = "practice_lead", "Practice Lead"
     QA_MANAGER = "qa_manager", "QA Manager"
     LEADERSHIP = "leadership", "Leadership"
+    # Searches and exports the access records (UK GDPR: subject access requests, investigations).
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data Protection Officer"
 
 
 # These roles act for the whole organisation, never for one service area.
-ORGANISATION_WIDE_ROLES = frozenset({Role.QA_MANAGER, Role.LEADERSHIP})
+ORGANISATION_WIDE_ROLES = frozenset(
+    {Role.QA_MANAGER, Role.LEADERSHIP, Role.DATA_PROTECTION_OFFICER}
+)
 
 
 class RoleMembership(models.Model):
@@ -117,8 +121,8 @@ class RoleMembership(models.Model):
         null=True,
         blank=True,
         related_name="memberships",
-        help_text="Leave blank for every service area. QA Manager and Leadership are always "
-        "organisation-wide.",
+        help_text="Leave blank for every service area. QA Manager, Leadership and Data "
+        "Protection Officer are always organisation-wide.",
     )
     granted_at = models.DateTimeField(auto_now_add=True)
     granted_by = models.ForeignKey(
@@ -144,8 +148,8 @@ class RoleMembership(models.Model):
                 condition=~models.Q(role__in=sorted(ORGANISATION_WIDE_ROLES))
                 | models.Q(service_area__isnull=True),
                 name="organisation_wide_roles_have_no_service",
-                violation_error_message="QA Manager and Leadership act for the whole "
-                "organisation: leave the service area blank.",
+                violation_error_message="QA Manager, Leadership and Data Protection Officer "
+                "act for the whole organisation: leave the service area blank.",
             ),
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values), name="membership_role_is_known"
@@ -187,3 +191,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class UserSession(models.Model):
+    """One log-in session of a person, for "Your sessions" (Django's sessions table has no user
+    column). Deleted with its session row: at log-out, when it expires or is ended."""
+
+    # Never shown: the key is the log-in itself. Pages name a session by its id.
+    session = models.OneToOneField("sessions.Session", on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="log_in_sessions")
+    created_at = models.DateTimeField(help_text="When the person logged in.")
+    last_seen_at = models.DateTimeField(help_text="To the minute: updated at most once a minute.")
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

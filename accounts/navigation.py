@@ -33,6 +33,7 @@ NAV_ITEMS = (
     NavItem("Dashboard", "reporting:dashboard", "dashboard.view"),
     NavItem("Reports", "reporting:reports", "reports.view"),
     NavItem("Organisation", "accounts:organisation", "organisation.view"),
+    NavItem("Access records", "audit:access_records", "access_records.view"),
     NavItem("Admin", "admin:index", "admin.use"),
 )
 

@@ -263,6 +263,8 @@ RULES: dict[str, Rule] = {
     "reports.view": _role(  # published versions only
         Role.LEADERSHIP, Role.QA_MANAGER, Role.HEAD_OF_SERVICE, Role.SERVICE_MANAGER
     ),
+    # Who opened which case's pages (audit/): subject access requests and investigations.
+    "access_records.view": _role(Role.QA_MANAGER, Role.DATA_PROTECTION_OFFICER),
 }
 
 

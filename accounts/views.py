@@ -66,6 +66,12 @@ ROLE_PANELS = {
         "No QA report has been published yet.",
         "reporting:dashboard",
     ),
+    Role.DATA_PROTECTION_OFFICER: (
+        "Access records",
+        "Search who opened a case's review or feedback, and when, for subject access requests "
+        "and investigations.",
+        "audit:access_records",
+    ),
 }
 
 

@@ -100,6 +100,7 @@ FIRST_NAMES = [
     "Lola",
     "Marcus",
     "Nadia",
+    "Owen",
 ]
 LAST_NAMES = [
     "Ahmed",
@@ -142,6 +143,7 @@ LAST_NAMES = [
     "Lloyd",
     "Mensah",
     "Nolan",
+    "Osei",
 ]
 
 
@@ -150,7 +152,7 @@ def _email(first: str, last: str) -> str:
 
 
 def _staff_plan() -> list[dict]:
-    """Who works where, as (name, job title, team, roles); 40 people covering every role."""
+    """Who works where, as (name, job title, team, roles); 41 people covering every role."""
     names = iter(zip(FIRST_NAMES, LAST_NAMES, strict=True))
     plan = []
 
@@ -178,6 +180,11 @@ def _staff_plan() -> list[dict]:
         email=f"director@{DEMO_DOMAIN}",
     )
     person("Trust Board member", roles=[(Role.LEADERSHIP, None)])
+    person(
+        "Data Protection Officer",
+        roles=[(Role.DATA_PROTECTION_OFFICER, None)],
+        email=f"dpo@{DEMO_DOMAIN}",
+    )
     person(
         "Principal Social Worker",
         roles=[(Role.PRACTICE_LEAD, None)],
@@ -227,6 +234,7 @@ DEMO_LOGINS = [
     (Role.PRACTITIONER.label, f"practitioner@{DEMO_DOMAIN}"),
     (Role.PRACTICE_LEAD.label, f"practice.lead@{DEMO_DOMAIN}"),
     (Role.LEADERSHIP.label, f"director@{DEMO_DOMAIN}"),
+    (Role.DATA_PROTECTION_OFFICER.label, f"dpo@{DEMO_DOMAIN}"),
 ]
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
 from accounts.notifications import notify
@@ -164,7 +165,7 @@ def iro_feedback_submit(
     )
     for row in rows:
         row.feedback = feedback
-    IROFeedbackAnswer.objects.bulk_create(rows)
+    bulk_create_with_history(rows, IROFeedbackAnswer, default_user=actor)
     if management_alert:
         _alert_service_managers(feedback)
     return feedback

@@ -4,6 +4,7 @@ did" (seeds 000, 002 and 003)."""
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from accounts.models import ServiceArea, Team
 from audits.models import Case, Choice, Cycle, Grade, Question, ToolkitVersion
@@ -48,6 +49,8 @@ class IROFeedback(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-meeting_on", "-id"]
 
@@ -62,6 +65,8 @@ class IROFeedbackAnswer(models.Model):
     choice = models.CharField(max_length=8, choices=Choice.choices, blank=True)
     text = models.TextField(blank=True)
     not_applicable = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -124,6 +129,8 @@ class FamilyFeedback(models.Model):
     themes = models.ManyToManyField(FeedbackTheme, blank=True, related_name="+")
     submitted_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-submitted_at"]
         constraints = [
@@ -173,6 +180,8 @@ class PractitionerFeedback(models.Model):
     what_could_be_better = models.TextField(blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     def __str__(self) -> str:
         return f"Practitioner feedback on review {self.review_id}"
 
@@ -209,6 +218,8 @@ class ComplaintCompliment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-received_on", "-id"]
         indexes = [models.Index(fields=["kind", "received_on"])]
@@ -228,6 +239,8 @@ class YouSaidWeDid(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["cycle", "theme__name"]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from accounts.permissions import can, get_object_for_user, require
+from audit.access_records import Page, record_access
 
 from .complaints import (
     complaint_record,
@@ -58,6 +59,8 @@ def _entry_for(request, pk: int):
 @require("feedback.complaints")
 def complaint_detail(request, pk: int):
     entry = _entry_for(request, pk)
+    if entry.case_id:  # most complaints and compliments name no case
+        record_access(request, case=entry.case, page=Page.COMPLAINT, obj=entry)
     context = {"entry": entry, "can_record": can(request.user, "feedback.complaints_record")}
     return render(request, "feedback/complaints/detail.html", context)
 

@@ -7,6 +7,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -67,12 +68,13 @@ def family_list(request):
 
 @require("feedback.links")
 def link_new(request):
-    reference = request.GET.get("case")
+    # The case comes by its database id, never its reference: no case data in a URL.
+    case_id = request.GET.get("case")
     initial = {}
-    if reference:
-        case = get_object_for_user(
-            request.user, Case.objects, "feedback.links", reference=reference
-        )
+    if case_id:
+        if not case_id.isdigit():
+            raise Http404
+        case = get_object_for_user(request.user, Case.objects, "feedback.links", pk=case_id)
         initial["case"] = case.reference
     form = LinkCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

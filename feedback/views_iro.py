@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from accounts.permissions import get_object_for_user, require
+from audit.access_records import Page, record_access
 
 from .forms_iro import NOT_FOUND, IROFeedbackFilterForm, IROFeedbackForm
 from .iro import (
@@ -55,14 +57,17 @@ def iro_new(request):
 
 @require("feedback.iro.create")
 def iro_case_lookup(request):
-    """htmx: the service and team of the case with this reference (the form checks again)."""
-    case = case_by_reference(request.GET.get("reference", ""))
+    """htmx: the service and team of the case with this reference (the form checks again).
+    POST only: a case reference is never put in a URL (logs, history, Referer)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    reference = request.POST.get("reference", "")
+    case = case_by_reference(reference)
     return render(
         request,
         "feedback/iro/case_lookup.html",
-        {"case": case, "searched": bool(request.GET.get("reference", "").strip()),
-         "not_found": NOT_FOUND},
-    )  # fmt: skip
+        {"case": case, "searched": bool(reference.strip()), "not_found": NOT_FOUND},
+    )
 
 
 @require("feedback.iro.list")
@@ -82,5 +87,6 @@ def iro_detail(request, pk):
     feedback = get_object_for_user(
         request.user, iro_feedback_visible_to(request.user), "feedback.iro.view", pk=pk
     )
+    record_access(request, case=feedback.case, page=Page.IRO_FEEDBACK, obj=feedback)
     answers = [(answer, answer_display(answer)) for answer in answers_of(feedback)]
     return render(request, "feedback/iro/detail.html", {"feedback": feedback, "answers": answers})

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from accounts.permissions import get_object_for_user
+from audit.access_records import Page, record_access
 from reviews.selectors import reviews_visible_to
 
 from .forms_practitioner import PractitionerFeedbackForm
@@ -23,6 +24,8 @@ def practitioner_feedback(request, review_pk):
     if has_practitioner_feedback(review):
         messages.info(request, "You have already given your feedback on this review: thank you.")
         return back
+    if request.method == "GET":
+        record_access(request, case=review.case, page=Page.PRACTITIONER_FEEDBACK, obj=review)
     form = PractitionerFeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

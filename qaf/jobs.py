@@ -110,6 +110,19 @@ JOBS = (
         when="Every 6 hours",
         description="Deletes expired log-in sessions (Django does not delete them itself).",
     ),
+    Job(
+        name="apply-retention",
+        function="audits.services.retention:run_retention",
+        # Weekly is enough: the period is counted in months; Sunday night is quiet.
+        schedule=crontab(minute=30, hour=3, day_of_week="sun"),
+        title="Retention",
+        when="Sundays at 03:30",
+        description=(
+            "Deletes the free text of reviews and feedback older than the retention period "
+            "and anonymises the references of cases with nothing newer; grades, statuses and "
+            "dates stay, so the figures of past cycles do not change."
+        ),
+    ),
 )
 
 JOBS_BY_NAME = {job.name: job for job in JOBS}

@@ -8,6 +8,7 @@ DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL (README, "Configuration", l
 Test-only tweaks live in conftest.py, not here.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,11 +45,18 @@ INSTALLED_APPS = [
     "bootstrap",  # django-bootstrap-static: Bootstrap's CSS and JS served by the app
     "django_htmx",
     "django_filters",
+    "axes",  # log-in lockout (issue 8)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",  # django-csp: the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
+    "simple_history",  # who changed what, and when (the audit trail)
     "accounts",
     "audits",
     "reviews",
     "feedback",
     "reporting",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -58,12 +66,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
     # Every view needs a logged-in user unless it opts out with @login_not_required
     # (only log-in and password reset do), so a forgotten decorator cannot expose a page.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # The audit trail's history_user is the request's user (None: a timed job).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # One line in the "qaf.security" log for every refused request (403, 404).
+    "audit.middleware.RefusedAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The 12-hour cap and the "Your sessions" list; then the second factor (QAF_REQUIRE_2FA).
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out log-in into the lockout page
 ]
 
 ROOT_URLCONF = "qaf.urls"
@@ -122,6 +140,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Log-in protection (issue 8, OWASP ASVS level 2). django-axes first: it refuses a locked-out
+# log-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failures lock that e-mail address from that IP address for 30 minutes (each further try
+# restarts the 30 minutes); a success clears the count. By the pair, not the address alone: a
+# council's staff share a few office addresses, and one typist must not lock out the building.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"  # the log-in form's field, holding the e-mail address
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_VERBOSE = False  # the "qaf.security" log records log-ins, without the e-mail address
+# Two-factor authentication (TOTP and recovery codes) for every account. The demo (`make run`)
+# turns it off; `check --deploy` warns if production does.
+QAF_REQUIRE_2FA = env.bool("QAF_REQUIRE_2FA", default=True)
+# bench/load.py's floor page (/bench/floor/, qaf/views_bench.py): routed only when true.
+QAF_BENCH_FLOOR = env.bool("QAF_BENCH_FLOOR", default=False)
+OTP_TOTP_ISSUER = "QAF"
+# However active, a session ends 12 hours after log-in (ASVS 3.3.4).
+QAF_SESSION_MAX_SECONDS = env.int("SESSION_MAX_SECONDS", default=12 * 60 * 60)
+
 # Sessions (OWASP ASVS): expire after 30 idle minutes; every request renews the clock.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -145,6 +189,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy, enforced (not report-only), with no inline script or style: every
+# script and stylesheet is a file under static/, charts are SVG with presentation attributes
+# (reporting/charts.py), htmx is told not to inject its indicator <style> (base.html).
+# img-src allows data: for QR codes and images drawn as data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -187,6 +248,20 @@ QAF_AUTHORITY_NAME = env.str("QAF_AUTHORITY_NAME", default="QAF demo authority")
 QAF_BASE_URL = env.str("QAF_BASE_URL", default="http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour: a reset link is a key to children's records
 
+# Uploads (the case import): a file larger than QAF_MAX_UPLOAD_BYTES is refused with a clear
+# message (5 MB is about 50,000 cases). Django keeps uploads up to 2.5 MB in memory and spools
+# larger ones to a temporary file; a form without files may not exceed 2.5 MB either.
+QAF_MAX_UPLOAD_BYTES = env.int("QAF_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Retention (UK GDPR storage limitation): free text of reviews and feedback is deleted and case
+# references anonymised once a record is older than this many months (audits/services/
+# retention.py, the weekly "apply-retention" job). The default, 6 years, follows the usual
+# local-authority schedule for quality-assurance records (the limitation period for claims
+# is 6 years); the authority's own retention schedule decides, so it is configurable.
+QAF_RETENTION_MONTHS = env.int("QAF_RETENTION_MONTHS", default=72)
+
 # Celery. Embedded default: kombu's filesystem transport, which needs no server, so a real
 # worker and beat run on a bare machine. Set CELERY_BROKER_URL=redis://... for production.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -216,7 +291,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Log-ins, log-outs and refused requests (audit/security_log.py), whatever LOG_LEVEL.
+        "qaf.security": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every render
+        "axes": {"level": "WARNING"},  # an INFO line for every log-in; qaf.security logs them
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -57,4 +58,10 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("feedback/", include("feedback.urls")),
     path("reporting/", include("reporting.urls")),
+    path("audit/", include("audit.urls")),
 ]
+
+if settings.QAF_BENCH_FLOOR:  # the load benchmark's floor page (bench/load.py), never otherwise
+    from qaf.views_bench import bench_floor
+
+    urlpatterns.append(path("bench/floor/", bench_floor, name="bench_floor"))

@@ -44,6 +44,8 @@ def transition(
         for name, value in (changes or {}).items():
             setattr(locked, name, value)
         locked.status = to_status
+        if actor is not None:
+            locked._history_user = actor  # the audit trail's "who", in a request or not
         locked.save()
         event_model.objects.create(
             **{_link_to(event_model, model): locked},

@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import re
 from dataclasses import dataclass
 
 import matplotlib
@@ -90,15 +91,38 @@ def _empty(fig: Figure) -> None:
     fig.text(0.5, 0.5, NO_REVIEWS, ha="center", va="center", fontsize=11, color="#444444")
 
 
+# matplotlib writes its styling as CSS: one <style> element and a style="" attribute on most
+# elements. The Content Security Policy (style-src 'self', no 'unsafe-inline') blocks both in
+# an inline SVG, so they are rewritten as SVG presentation attributes, which CSP does not
+# govern: `style="fill: #fff; stroke: #000"` becomes `fill="#fff" stroke="#000"`.
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>.*?</style>", re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+# The <style> element's only rule, `*{stroke-linejoin: round; stroke-linecap: butt}`, as
+# inherited attributes on the root (an element's own attribute still overrides it).
+_ROOT_DEFAULTS = 'stroke-linejoin="round" stroke-linecap="butt"'
+
+
+def _presentation_attributes(match: re.Match) -> str:
+    attributes = []
+    for declaration in match.group(1).split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip() and value.strip():
+            value = html.escape(value.strip(), quote=True)
+            attributes.append(f' {name.strip()}="{value}"')
+    return "".join(attributes)
+
+
 def _to_svg(fig: Figure, title: str) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     # Drop the XML declaration and DOCTYPE so the SVG can be inlined in HTML.
     svg = svg[svg.index("<svg") :]
-    # Print size in the file; on a narrow screen it shrinks to fit, keeping its proportions.
+    svg = _STYLE_ATTRIBUTE.sub(_presentation_attributes, _STYLE_ELEMENT.sub("", svg))
+    # Print size in the file; on a narrow screen it shrinks to fit, keeping its proportions
+    # (the qaf-chart-svg class in static/qaf/qaf.css).
     label = html.escape(title, quote=True)
-    root = f'<svg role="img" aria-label="{label}" style="max-width: 100%; height: auto" '
+    root = f'<svg role="img" aria-label="{label}" class="qaf-chart-svg" {_ROOT_DEFAULTS} '
     return svg.replace("<svg ", root, 1)
 
 

@@ -1,15 +1,18 @@
 """The dashboard (issue 6, point 3): which cycle and which service areas a person sees, and
 the charts drawn from the cycle's figures (reporting.figures)."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.http import Http404
 
 from accounts.models import Role, ServiceArea
 from accounts.permissions import has_role, service_area_scope
 from audits.models import Cycle
 
-from .charts import grade_distribution_chart, stacked_by_service_chart, trend_chart
+from .charts import Chart, grade_distribution_chart, stacked_by_service_chart, trend_chart
 from .figures import CycleFigures, wilson_interval
 
 # The cycle shown when none is chosen: the one under review, else reporting, else closed.
@@ -84,13 +87,33 @@ def overall_trend(trend: dict) -> list[dict]:
     return points
 
 
+# A day: entries are never stale (see _chart), this only lets old figures' charts go.
+CHART_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _chart(draw, *data) -> Chart:
+    """draw(*data), cached under a hash of the data. Drawing is most of the dashboard's and the
+    report preview's time (matplotlib, about a second), and a chart is a pure function of its
+    data (reporting/charts.py: the same data gives byte-identical SVG): changed figures make a
+    new key, so nothing ever needs invalidating."""
+    text = json.dumps([draw.__name__, data], default=str)  # dict order kept: it is drawn
+    key = "qaf-chart:" + hashlib.sha256(text.encode()).hexdigest()
+    chart = cache.get(key)
+    if chart is None:
+        chart = draw(*data)
+        cache.set(key, chart, CHART_CACHE_SECONDS)
+    return chart
+
+
 def dashboard_charts(figures: CycleFigures, *, by_service: bool) -> dict:
     where = figures.service_area.name if figures.service_area else "all service areas"
     counts = {grade: row["count"] for grade, row in figures.grades["grades"].items()}
     charts = {
-        "grades": grade_distribution_chart(counts, f"Final grades, {where}"),
-        "trend": trend_chart(
-            overall_trend(figures.trend), f"Reviews graded Good or better by cycle, {where}"
+        "grades": _chart(grade_distribution_chart, counts, f"Final grades, {where}"),
+        "trend": _chart(
+            trend_chart,
+            overall_trend(figures.trend),
+            f"Reviews graded Good or better by cycle, {where}",
         ),
     }
     if by_service:
@@ -98,5 +121,7 @@ def dashboard_charts(figures: CycleFigures, *, by_service: bool) -> dict:
             area: {grade: row["count"] for grade, row in distribution["grades"].items()}
             for area, distribution in figures.grades_by_area.items()
         }
-        charts["by_service"] = stacked_by_service_chart(rows, "Final grades by service area")
+        charts["by_service"] = _chart(
+            stacked_by_service_chart, rows, "Final grades by service area"
+        )
     return charts

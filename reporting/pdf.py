@@ -53,8 +53,8 @@ def refuse_network(url: str):
 def svg_data_uri(svg: str) -> str:
     """The chart as a `data:` URL for an <img>: WeasyPrint then lays it out at its own
     proportions (an inline <svg> would get a fixed-height box) and fetches nothing. The web
-    page's sizing style is dropped: its `height: auto` hides the SVG's own height."""
-    svg = svg.replace(' style="max-width: 100%; height: auto"', "", 1)
+    page's sizing class (qaf.css) means nothing inside an <img>; it is dropped all the same."""
+    svg = svg.replace(' class="qaf-chart-svg"', "", 1)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 

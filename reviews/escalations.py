@@ -22,6 +22,7 @@ from django.utils.dateformat import format as format_date
 from accounts.models import Role, RoleMembership, User
 from accounts.notifications import notify
 from accounts.permissions import can
+from audit.history import history_record_update
 from audits.models import QACalendar
 from qaf.workflow import TransitionRefused, transition
 
@@ -279,6 +280,7 @@ def escalations_remind_overdue(now: datetime.datetime | None = None) -> int:
             if not claimed:
                 continue
             escalation = Escalation.objects.select_related("review__case__service_area").get(pk=pk)
+            history_record_update(escalation, reason="Reminded: no assurance by the deadline")
             _remind(escalation)
             reminded += 1
     return reminded

@@ -40,8 +40,24 @@ class ReviewFilter(django_filters.FilterSet):
         model = Review
         fields = ["cycle", "service_area", "team", "toolkit", "status", "grade"]
 
-    def __init__(self, data=None, queryset: QuerySet[Review] | None = None, **kwargs):
+    def __init__(
+        self, data=None, queryset: QuerySet[Review] | None = None, *, sees_all=False, **kwargs
+    ):
         super().__init__(data, queryset, **kwargs)
+        if sees_all:
+            # Someone who may read every review may be offered every choice: the same lists
+            # without a scan of all the reviews and their cases for each one (issue 9: the
+            # subqueries cost 0.4 s with ten years of reviews).
+            visible = Review.objects.all()
+            self.filters["cycle"].queryset = Cycle.objects.order_by("-review_starts_on")
+            self.filters["service_area"].queryset = ServiceArea.objects.order_by("name")
+            self.filters["team"].queryset = Team.objects.select_related("service_area").order_by(
+                "service_area__name", "name"
+            )
+            self.filters["toolkit"].queryset = Toolkit.objects.filter(
+                pk__in=visible.values("toolkit_version__toolkit")
+            ).order_by("name")
+            return
         visible = self.queryset
         choices = {
             "cycle": Cycle.objects.filter(pk__in=visible.values("cycle")).order_by(

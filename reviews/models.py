@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from audits.models import Case, Choice, Cycle, Grade, Question, ToolkitVersion
 from qaf.models import StatusEvent, Theme
@@ -90,6 +91,8 @@ class Review(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_on", "case__reference"]
         constraints = [
@@ -137,6 +140,8 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["review", "question"], name="one_answer_per_question")
@@ -167,6 +172,8 @@ class ReviewTheme(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -206,6 +213,8 @@ class Moderation(models.Model):
     rationale = models.TextField(blank=True)
     feedback_to_reviewer = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["at", "id"]
@@ -252,6 +261,8 @@ class Escalation(models.Model):
     # Claimed by the overdue job with a conditional UPDATE, so it reminds and raises once.
     reminded_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["deadline", "id"]
         indexes = [models.Index(fields=["status", "deadline"])]
@@ -296,6 +307,8 @@ class Action(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "id"]

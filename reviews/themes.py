@@ -3,6 +3,7 @@ tags on a review as strengths or areas for development (written by services.revi
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from simple_history.utils import bulk_create_with_history
 
 from qaf.taxonomy import Taxonomy
 
@@ -97,5 +98,6 @@ def theme_changes(
 def write_theme_changes(to_add: list[ReviewTheme], to_remove: list[int], actor) -> None:
     for tag in to_add:
         tag.added_by = actor
+    # delete() sends a signal per tag, so simple_history notes each removal.
     ReviewTheme.objects.filter(pk__in=to_remove).delete()
-    ReviewTheme.objects.bulk_create(to_add)
+    bulk_create_with_history(to_add, ReviewTheme, default_user=actor)

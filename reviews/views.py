@@ -8,7 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can, get_object_for_user, require
+from accounts.models import Role
+from accounts.permissions import can, get_object_for_user, has_role, require
+from audit.access_records import Page, record_access
 from qaf.workflow import TransitionRefused
 
 from .filters import ReviewFilter
@@ -36,7 +38,11 @@ def my_reviews(request):
 @require("reviews.list")
 def review_list(request):
     visible = reviews_visible_to(request.user)
-    filters = ReviewFilter(request.GET or None, queryset=visible.order_by(*REVIEW_ORDER))
+    filters = ReviewFilter(
+        request.GET or None,
+        queryset=visible.order_by(*REVIEW_ORDER),
+        sees_all=has_role(request.user, Role.QA_MANAGER),  # as reviews_visible_to decides
+    )
     page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
     return render(request, "reviews/list.html", {"filter": filters, "page_obj": page})
 
@@ -64,6 +70,8 @@ def review_detail(request, pk):
         if not editable:
             raise PermissionDenied
         return _save_from_page(request, review)
+    # The page shows the case's feedback panel too: one record covers both.
+    record_access(request, case=review.case, page=Page.REVIEW, obj=review)
     return _render_review(request, review, _form(review) if editable else None)
 
 

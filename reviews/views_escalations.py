@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can, get_object_for_user, require
+from audit.access_records import Page, record_access
 from qaf.workflow import TransitionRefused
 
 from .escalations import escalation_decide, escalation_record_assurance
@@ -75,7 +76,9 @@ def _escalation_page(request, escalation, assurance_form=None, decision_form=Non
 
 @require("escalations.view")
 def escalation_detail(request, pk):
-    return _escalation_page(request, _escalation_for(request, pk))
+    escalation = _escalation_for(request, pk)
+    record_access(request, case=escalation.review.case, page=Page.ESCALATION, obj=escalation)
+    return _escalation_page(request, escalation)
 
 
 @require("escalations.view")

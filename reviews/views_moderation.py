@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can, get_object_for_user, require
+from audit.access_records import Page, record_access
 from audits.models import Grade
 from qaf.workflow import TransitionRefused
 
@@ -64,6 +65,8 @@ def moderate(request, pk):
     review, refused = _review_to_moderate(request, pk)
     if refused:
         return refused
+    if request.method == "GET":
+        record_access(request, case=review.case, page=Page.MODERATION, obj=review)
     form = ModerationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

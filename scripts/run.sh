@@ -22,6 +22,9 @@ trap stop INT TERM EXIT
   echo
   echo "QAF is running on http://$HOST:$PORT/ with a Celery worker and beat. Ctrl-C stops all three."
   echo "Log in as qa.manager@demo.qaf.example, password qaf-demo-password (all demo log-ins: make demo)."
+  if [ "${QAF_REQUIRE_2FA:-true}" = false ]; then
+    echo "Two-factor authentication is off for the demo (QAF_REQUIRE_2FA=false); production requires it."
+  fi
   echo
 ) &
 # If any of the three stops, stop the others too rather than run half a system.

@@ -7,7 +7,8 @@ TEST_PASSWORD = "correct horse battery staple"
 # may open a page list each of them.
 EVERY_FIXTURE_PERSON = frozenset({
     "reviewer", "moderator", "service_manager", "head_of_service", "practitioner",
-    "practice_lead", "qa_manager", "leadership", "superuser", "outsider", "nobody",
+    "practice_lead", "qa_manager", "leadership", "data_protection_officer", "superuser",
+    "outsider", "nobody",
 })  # fmt: skip
 FIRST_NAMES = ["Alys", "Bram", "Cerys", "Dara", "Eamon", "Fenella", "Gwilym", "Hollis", "Ines"]
 LAST_NAMES = ["Ashdown", "Brookfield", "Carrow", "Dunmore", "Elmsley", "Fairweather", "Greaves"]

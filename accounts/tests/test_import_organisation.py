@@ -552,3 +552,11 @@ def test_a_row_the_csv_reader_cannot_parse_fails_with_its_line_and_imports_nothi
 
     assert "line 4: the file is not valid CSV (field larger than field limit" in message
     assert counts() == {"ServiceArea": 0, "Team": 0, "User": 0, "RoleMembership": 0}
+
+
+def test_the_command_refuses_a_workbook_saved_with_a_csv_name(tmp_path, db):
+    path = tmp_path / "staff.csv"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml")
+
+    with pytest.raises(CommandError, match="not a CSV text file: it looks like a ZIP archive"):
+        call_command("import_organisation", str(path))

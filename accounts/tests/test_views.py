@@ -146,9 +146,10 @@ NAVIGATION = {
     "practice_lead": ["My work", "Reviews", "Actions", "Close the loop"],
     "qa_manager": [
         "My work", "Reviews", "QA cycles", "Toolkits", "Cases", "Feedback", "Dashboard",
-        "Reports", "Organisation",
+        "Reports", "Organisation", "Access records",
     ],
     "leadership": ["My work", "Dashboard", "Reports"],
+    "data_protection_officer": ["My work", "Access records"],
     "superuser": ["My work", "Organisation", "Admin"],
     "outsider": [
         "My work", "My reviews", "Reviews", "Moderation", "Escalations", "Actions",

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.notifications import notify
+from audit.history import history_record_update
 from qaf.workflow import TransitionRefused
 
 from ..models import Cycle, QACalendar
@@ -157,6 +158,9 @@ def close_due_review_phases(today: datetime.date, run: CalendarRun) -> None:
                 .select_related("case", "reviewer")
             )
             Review.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_marked_at=now)
+            for review in overdue:
+                review.overdue_marked_at = now
+            history_record_update(overdue, reason="Marked overdue: the review phase closed")
             run.add("reviews marked overdue", len(overdue))
             for review in overdue:
                 if review.reviewer_id and review.reviewer.is_active:

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from accounts.models import Role, RoleMembership, ServiceArea, Team, User
 from accounts.tests.factories import UserFactory
@@ -13,6 +14,11 @@ from audits.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from audits.models import Case
 
 MODELS = (ServiceArea, Team, User, RoleMembership, Case)
+
+
+def _authenticate(email: str, password: str):
+    # django-axes (log-in lockout) needs the request a log-in comes with.
+    return authenticate(RequestFactory().post("/login/"), username=email, password=password)
 
 
 def load_demo(*args: str) -> str:
@@ -39,8 +45,8 @@ def test_the_demo_has_six_service_areas_and_fifteen_teams(demo):
     assert Team.objects.count() == 15
 
 
-def test_the_demo_has_forty_staff_and_one_superuser(demo):
-    assert User.objects.filter(is_superuser=False).count() == 40
+def test_the_demo_has_forty_one_staff_and_one_superuser(demo):
+    assert User.objects.filter(is_superuser=False).count() == 41
     assert list(User.objects.filter(is_superuser=True).values_list("email", flat=True)) == [
         f"admin@{DEMO_DOMAIN}"
     ]
@@ -132,14 +138,14 @@ def test_loading_the_demo_after_a_demo_user_changed_their_password_restores_the_
 
     load_demo()
 
-    assert authenticate(username=f"reviewer@{DEMO_DOMAIN}", password=DEMO_PASSWORD) == user
+    assert _authenticate(f"reviewer@{DEMO_DOMAIN}", DEMO_PASSWORD) == user
 
 
 @pytest.mark.django_db
 def test_if_empty_builds_the_demo_in_an_empty_database():
     load_demo("--if-empty")
 
-    assert User.objects.count() == 41
+    assert User.objects.count() == 42
     assert Case.objects.count() == 300
 
 
@@ -166,12 +172,13 @@ def test_the_output_lists_a_demo_log_in_for_each_kind_of_user(demo):
         f"practitioner@{DEMO_DOMAIN}",
         f"practice.lead@{DEMO_DOMAIN}",
         f"director@{DEMO_DOMAIN}",
+        f"dpo@{DEMO_DOMAIN}",
     ]
 
 
 def test_every_printed_demo_log_in_authenticates_with_the_demo_password(demo):
     for email in printed_logins(demo):
-        user = authenticate(username=email, password=DEMO_PASSWORD)
+        user = _authenticate(email, DEMO_PASSWORD)
         assert user is not None, f"{email} does not log in with the demo password"
         assert user.email == email
 
@@ -185,6 +192,7 @@ def test_each_printed_demo_log_in_holds_the_role_it_is_listed_for(demo):
         f"practitioner@{DEMO_DOMAIN}": {Role.PRACTITIONER},
         f"practice.lead@{DEMO_DOMAIN}": {Role.PRACTICE_LEAD},
         f"director@{DEMO_DOMAIN}": {Role.LEADERSHIP},
+        f"dpo@{DEMO_DOMAIN}": {Role.DATA_PROTECTION_OFFICER},
     }
 
     held = {
@@ -201,4 +209,4 @@ def test_the_demo_log_ins_are_printed_even_when_the_demo_is_left_as_it_is():
 
     output = load_demo("--if-empty")
 
-    assert len(printed_logins(output)) == 8
+    assert len(printed_logins(output)) == 9

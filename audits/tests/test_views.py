@@ -14,6 +14,7 @@ ALLOWED = {
     "qa_manager",
 }
 FORBIDDEN = {
+    "data_protection_officer",
     "head_of_service",
     "leadership",
     "moderator",

@@ -9,6 +9,7 @@ from django.urls import path
 
 from accounts.permissions import require
 from qaf.csvimport import ImportFailed
+from qaf.filtering import filters_data, filters_post
 
 from ..filters import CaseFilter
 from ..forms.cases import CaseImportForm
@@ -21,7 +22,10 @@ _NAMED_EMAILS = 10
 
 @require("cases.manage")
 def cases(request):
-    case_filter = CaseFilter(request.GET or None, queryset=cases_for_list())
+    # The reference search is POSTed and kept in the session: no case reference in a URL.
+    if request.method == "POST":
+        return filters_post(request, key="cases")
+    case_filter = CaseFilter(filters_data(request, key="cases"), queryset=cases_for_list())
     page = Paginator(case_filter.qs, 50).get_page(request.GET.get("page"))
     return render(request, "audits/cases/list.html", {"filter": case_filter, "page_obj": page})
 

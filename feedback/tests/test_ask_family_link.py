@@ -16,7 +16,7 @@ def test_the_reviewer_of_the_case_is_offered_a_family_feedback_link(client, revi
     content = client.get(f"/reviews/{review.pk}/").content.decode()
 
     assert ASK in content
-    assert f"/feedback/links/new/?case={review.case.reference}" in content
+    assert f"/feedback/links/new/?case={review.case.pk}" in content
 
 
 def test_a_moderator_is_not_offered_a_family_feedback_link(client, moderator, service_area):

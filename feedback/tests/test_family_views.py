@@ -46,7 +46,7 @@ def _link(case, actor, version="standard", **kwargs):
 
 def test_the_qa_manager_opens_the_page_to_make_a_link(client, qa_manager, case):
     client.force_login(qa_manager)
-    response = client.get(NEW, {"case": case.reference})
+    response = client.get(NEW, {"case": case.pk})
     assert response.status_code == 200
     assert f'value="{case.reference}"' in response.content.decode()
 
@@ -65,8 +65,9 @@ def test_anonymous_people_are_sent_to_log_in(client):
 def test_a_case_outside_the_users_scope_answers_404(client, practitioner, case):
     other = CaseFactory()  # another practitioner's case
     client.force_login(practitioner)
-    assert client.get(NEW, {"case": other.reference}).status_code == 404
-    assert client.get(NEW, {"case": case.reference}).status_code == 200
+    assert client.get(NEW, {"case": other.pk}).status_code == 404
+    assert client.get(NEW, {"case": case.pk}).status_code == 200
+    assert client.get(NEW, {"case": case.reference}).status_code == 404  # ids only
 
 
 def test_making_a_link_shows_it_once_with_a_qr_code(client, qa_manager, case):
@@ -81,7 +82,7 @@ def test_making_a_link_shows_it_once_with_a_qr_code(client, qa_manager, case):
     token = re.search(r"/feedback/f/([\w-]+)/", page)[1]
     assert family.token_hash(token) == link.token_hash
     assert "<svg" in page
-    assert "@media print" in page
+    assert "qaf/feedback-link.css" in page  # its print rules: only the handout is printed
     assert "shown only once" in page
     assert "no-store" in response["Cache-Control"]
     # Shown once: the page to make links never shows it again.

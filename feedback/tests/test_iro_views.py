@@ -64,7 +64,7 @@ def test_a_reviewer_opens_the_form_with_the_toolkits_questions(client, reviewer,
     content = response.content.decode()
     for question in Question.objects.filter(section__version=version):
         assert question.text.replace("'", "&#x27;") in content
-    assert 'hx-get="/feedback/iro/case-lookup/"' in content
+    assert 'hx-post="/feedback/iro/case-lookup/"' in content
     assert "Management alert" in content
 
 
@@ -142,7 +142,7 @@ def test_the_form_is_refused_to_a_practitioner(client, practitioner, version):
 def test_the_lookup_shows_the_cases_service_and_team(client, reviewer, case):
     client.force_login(reviewer)
 
-    response = client.get(LOOKUP, {"reference": case.reference.lower()}, HTTP_HX_REQUEST="true")
+    response = client.post(LOOKUP, {"reference": case.reference.lower()}, HTTP_HX_REQUEST="true")
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -153,7 +153,7 @@ def test_the_lookup_shows_the_cases_service_and_team(client, reviewer, case):
 def test_the_lookup_says_when_no_case_has_the_reference(client, reviewer):
     client.force_login(reviewer)
 
-    content = client.get(LOOKUP, {"reference": "CMS-NOPE"}).content.decode()
+    content = client.post(LOOKUP, {"reference": "CMS-NOPE"}).content.decode()
 
     assert "No case with this reference" in content
 
@@ -161,13 +161,13 @@ def test_the_lookup_says_when_no_case_has_the_reference(client, reviewer):
 def test_the_lookup_says_nothing_for_an_empty_reference(client, reviewer):
     client.force_login(reviewer)
 
-    assert client.get(LOOKUP, {"reference": " "}).content.decode().strip() == ""
+    assert client.post(LOOKUP, {"reference": " "}).content.decode().strip() == ""
 
 
 def test_the_lookup_is_refused_to_a_practitioner(client, practitioner, case):
     client.force_login(practitioner)
 
-    assert client.get(LOOKUP, {"reference": case.reference}).status_code == 403
+    assert client.post(LOOKUP, {"reference": case.reference}).status_code == 403
 
 
 # The list.

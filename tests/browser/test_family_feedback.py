@@ -21,7 +21,7 @@ def test_a_family_member_answers_once_through_a_link(page: Page, live_server, tr
 
     # The QA Manager makes a link for the case and sees it, with its QR code, once.
     login(page, live_server, qa_manager.email, TEST_PASSWORD)
-    page.goto(f"{live_server.url}/feedback/links/new/?case={case.reference}")
+    page.goto(f"{live_server.url}/feedback/links/new/?case={case.pk}")
     expect(page.get_by_role("heading", level=1, name="Make a feedback link")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Young people and adults").check()

@@ -45,8 +45,10 @@ EXPECTED_NAV = {
         "Dashboard",
         "Reports",
         "Organisation",
+        "Access records",
     ],
     "leadership": ["My work", "Dashboard", "Reports"],
+    "data_protection_officer": ["My work", "Access records"],
     "superuser": ["My work", "Organisation", "Admin"],
 }
 
@@ -60,9 +62,10 @@ EXPECTED_PANEL = {
     "practice_lead": ("Practice Lead", "Closing the loop"),
     "qa_manager": ("QA Manager", "The QA cycle"),
     "leadership": ("Leadership", "QA reports and dashboards"),
+    "data_protection_officer": ("Data Protection Officer", "Access records"),
 }
 
-ORGANISATION_WIDE = {"qa_manager", "leadership"}
+ORGANISATION_WIDE = {"qa_manager", "leadership", "data_protection_officer"}
 
 
 def make_person(who: str):

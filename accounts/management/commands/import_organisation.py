@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.importers import COLUMNS, ImportFailed, organisation_import
+from qaf.uploads import binary_kind
 
 
 class Command(BaseCommand):
@@ -14,6 +15,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         try:
+            with open(path, "rb") as file:
+                kind = binary_kind(file.read(8192))
+            if kind:
+                raise CommandError(f"{path} is not a CSV text file: it looks like {kind}.")
             with open(path, newline="", encoding="utf-8-sig") as file:
                 summary = organisation_import(rows=file)
         except OSError as exc:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
@@ -28,3 +29,10 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD})")
         for role, email in DEMO_LOGINS:
             self.stdout.write(f"  {role:<34} {email}")
+        if settings.QAF_REQUIRE_2FA:
+            self.stdout.write("Each demo log-in sets up two-factor authentication at first log-in.")
+        else:
+            self.stdout.write(
+                "Two-factor authentication is off for the demo (QAF_REQUIRE_2FA=false); "
+                "production requires it."
+            )
