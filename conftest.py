@@ -99,10 +99,16 @@ def _eager_celery(request):
     if "celery_worker" in request.keywords:
         yield
         return
+    from celery.result import _set_task_join_will_block
+
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+    # Celery marks "inside a task" in a process-wide flag while an eager task runs, and restores
+    # the value it found; two threads running eager tasks at once (the PostgreSQL concurrency
+    # tests) can leave it set, and every later result.get() would then refuse to wait.
+    _set_task_join_will_block(False)
 
 
 # Ready people for each role, in the service area "Children in Need", plus an outsider who holds
