@@ -2,6 +2,7 @@
 these give the messages beside the fields."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -14,6 +15,24 @@ class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user: User) -> str:
         name = user.get_full_name() or user.email
         return f"{name}, {user.team.name}" if user.team_id else name
+
+
+def owners_for(review: Review, action: Action | None = None):
+    """Who may own an action from this review: the active people of the case's service area
+    (its teams' staff and those holding a role there), and the action's present owner. Not the
+    whole organisation: a shorter list to choose from, and fewer names shown to each reviewer."""
+    area_id = review.case.service_area_id
+    people = Q(team__service_area_id=area_id) | Q(memberships__service_area_id=area_id)
+    if action is not None and action.owner_id:
+        people |= Q(pk=action.owner_id)
+    if review.case.practitioner_id:
+        people |= Q(pk=review.case.practitioner_id)
+    return (
+        User.objects.filter(people, is_active=True)
+        .distinct()
+        .select_related("team")
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 class ActionForm(forms.ModelForm):
@@ -52,11 +71,7 @@ class ActionForm(forms.ModelForm):
         if review is not None and not kwargs.get("instance"):
             kwargs.setdefault("initial", {}).setdefault("owner", review.case.practitioner_id)
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            User.objects.filter(is_active=True)
-            .select_related("team")
-            .order_by("last_name", "first_name", "pk")
-        )
+        self.fields["owner"].queryset = owners_for(review or self.instance.review, self.instance)
         self.fields["due_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
     def clean_due_on(self):

@@ -147,6 +147,21 @@ def test_the_reviewer_agrees_an_action_and_returns_to_the_review(
     assert "Action agreed. Its owner has been told." in messages_of(response)
 
 
+def test_the_owner_is_chosen_from_the_cases_service_area_not_the_whole_organisation(
+    client, review, reviewer, practitioner, service_manager, outsider
+):
+    client.force_login(reviewer)
+
+    page = client.get(add_url(review)).content.decode()
+    response = client.post(add_url(review), action_data(**{"action-owner": outsider.pk}))
+
+    assert f'value="{practitioner.pk}"' in page
+    assert f'value="{service_manager.pk}"' in page  # holds a role in the case's service area
+    assert f'value="{outsider.pk}"' not in page  # another service area
+    assert "Select a valid choice" in response.content.decode()
+    assert not Action.objects.exists()
+
+
 def test_a_date_in_the_past_is_refused_and_the_input_kept(client, review, reviewer, practitioner):
     client.force_login(reviewer)
 
