@@ -65,6 +65,26 @@ def test_with_the_variables_set_qaf_uses_postgresql_and_redis():
     assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
 
 
+SHOW_DB_OPTIONS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps(s.DATABASES["default"].get("OPTIONS", {})))
+"""
+
+
+def test_postgresql_plans_for_ssds_unless_told_otherwise():
+    postgres = {"DATABASE_URL": "postgres://qaf:secret@db.internal:5432/qaf"}
+
+    default = json.loads(_run(SHOW_DB_OPTIONS, postgres).stdout)
+    left_alone = json.loads(
+        _run(SHOW_DB_OPTIONS, {**postgres, "DATABASE_RANDOM_PAGE_COST": "0"}).stdout
+    )
+
+    assert default["options"] == "-c random_page_cost=1.1"
+    assert "options" not in left_alone
+
+
 def test_production_settings_pass_djangos_deploy_checks():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
