@@ -62,6 +62,32 @@ def test_leadership_and_the_qa_manager_see_the_whole_organisation(client, reques
     assert "There are no completed reviews" not in content
 
 
+def test_the_practice_themes_tagged_on_completed_reviews_are_shown(
+    client, leadership, cycle, service_area
+):
+    from reviews.models import PracticeTheme, ReviewTheme
+
+    review = submitted_review(service_area=service_area, cycle=cycle, grade="good")
+    draft = ReviewFactory(cycle=cycle, case__team=TeamFactory(service_area=service_area))
+    planning = PracticeTheme.objects.create(name="Planning and outcome focus")
+    ReviewTheme.objects.create(review=review, theme=planning, kind=ReviewTheme.Kind.STRENGTH)
+    ReviewTheme.objects.create(review=draft, theme=planning, kind=ReviewTheme.Kind.DEVELOPMENT)
+
+    content = dashboard(client, leadership).content.decode()
+
+    assert "tagged on 1 completed review, the most tagged first" in content
+    assert (
+        '<th scope="row" class="fw-normal">Planning and outcome focus</th>'
+        '<td class="text-end">1 review</td><td class="text-end">0 reviews</td>'
+    ) in content
+
+
+def test_without_practice_themes_the_dashboard_says_so(client, leadership, world):
+    content = dashboard(client, leadership).content.decode()
+
+    assert "No practice themes were tagged on this cycle's completed reviews yet." in content
+
+
 def test_leadership_may_narrow_the_figures_to_one_service_area(
     client, leadership, world, service_area
 ):
