@@ -12,30 +12,15 @@ left as it was. Targets: figures under 2 s; the PDF under 8 s and 300 MB at 500 
 """
 
 import io
-import json
 import os
-import resource
 import sys
 import time
-import tracemalloc
-from dataclasses import asdict
 from pathlib import Path
+
+from common import measured, sample_version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _measured(label: str, func):
-    """Run func; print its wall time, the tracemalloc peak and the process's peak RSS so far."""
-    tracemalloc.start()
-    start = time.perf_counter()
-    result = func()
-    elapsed = time.perf_counter() - start
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(f"{label:<44} {elapsed:8.2f} s {peak / 2**20:10.1f} MiB {rss:12.1f} MiB")
-    return result
 
 
 def _timed(label: str, func):
@@ -46,39 +31,21 @@ def _timed(label: str, func):
 
 
 def _cycle(cycle) -> None:
-    from django.core.serializers.json import DjangoJSONEncoder
     from django.db import transaction
     from pypdf import PdfReader
 
     from reporting.figures import cycle_figures
-    from reporting.models import Report, ReportVersion
+    from reporting.models import Report
     from reporting.pdf import render_report_pdf
 
     n = cycle.reviews.count()
     print(f"\n{cycle.name}: {n:,} reviews")
-    figures = _measured("cycle_figures", lambda: cycle_figures(cycle=cycle))
+    figures = measured("cycle_figures", lambda: cycle_figures(cycle=cycle))
     _timed("cycle_figures (no tracemalloc)", lambda: cycle_figures(cycle=cycle))
-    data = asdict(figures)
-    data["cycle"], data["service_area"] = cycle.name, None
     with transaction.atomic():
         report, _ = Report.objects.get_or_create(cycle=cycle)
-        version = ReportVersion.objects.create(
-            report=report,
-            number=(report.versions.count() + 1),
-            figures=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
-            narrative={
-                "key_findings": "Most plans were clear.\n" * 20,
-                "strengths": "Direct work with families.\n" * 20,
-                "areas_for_development": "Contingency planning.\n" * 20,
-                "learning": "Practice week.\n" * 10,
-                "plan": [
-                    {"action": f"Action {k}.", "owner": "QA Manager", "due_on": "2027-01-31"}
-                    for k in range(15)
-                ],
-            },
-        )
-        version.refresh_from_db()
-        pdf = _measured("render_report_pdf", lambda: render_report_pdf(version))
+        version = sample_version(report, report.versions.count() + 1, figures, cycle)
+        pdf = measured("render_report_pdf", lambda: render_report_pdf(version))
         _timed("render_report_pdf (no tracemalloc)", lambda: render_report_pdf(version))
         transaction.set_rollback(True)  # leave the generated database as it was
     pages = len(PdfReader(io.BytesIO(pdf)).pages)

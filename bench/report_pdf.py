@@ -9,15 +9,13 @@ Runs against a temporary SQLite database, as bench/run.py does. Needs the dev re
 import argparse
 import datetime
 import io
-import json
 import os
-import resource
 import sys
 import tempfile
 import time
-import tracemalloc
-from dataclasses import asdict
 from pathlib import Path
+
+from common import measured, sample_version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,19 +27,6 @@ def _configure() -> None:
     os.environ["QAF_DATA_DIR"] = tempfile.mkdtemp(prefix="qaf-bench-")
     os.environ.pop("DATABASE_URL", None)  # always the throw-away SQLite database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qaf.settings")
-
-
-def _measured(label: str, func):
-    """Run func, print its wall time, the tracemalloc peak and the process's peak RSS."""
-    tracemalloc.start()
-    start = time.perf_counter()
-    result = func()
-    elapsed = time.perf_counter() - start
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(f"{label:<40} {elapsed:8.2f} s {peak / 2**20:10.1f} MiB {rss:12.1f} MiB")
-    return result
 
 
 def _cycle_with_reviews(count: int):
@@ -97,38 +82,20 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.core.serializers.json import DjangoJSONEncoder
     from pypdf import PdfReader
 
     from reporting.figures import cycle_figures
-    from reporting.models import Report, ReportVersion
+    from reporting.models import Report
     from reporting.pdf import render_report_pdf
 
     call_command("migrate", verbosity=0)
     cycle = _cycle_with_reviews(args.reviews)
     print(f"QAF report PDF benchmark: {args.reviews} submitted reviews, SQLite")
     print(f"{'step':<40} {'time':>10} {'tracemalloc':>14} {'peak RSS':>16}")
-    figures = _measured("cycle_figures", lambda: cycle_figures(cycle=cycle))
-    data = asdict(figures)
-    data["cycle"], data["service_area"] = cycle.name, None
-    version = ReportVersion.objects.create(
-        report=Report.objects.create(cycle=cycle),
-        number=1,
-        figures=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
-        narrative={
-            "key_findings": "Most plans were clear.\n" * 20,
-            "strengths": "Direct work with families.\n" * 20,
-            "areas_for_development": "Contingency planning.\n" * 20,
-            "learning": "Practice week.\n" * 10,
-            "plan": [
-                {"action": f"Action {n}.", "owner": "QA Manager", "due_on": "2027-01-31"}
-                for n in range(15)
-            ],
-        },
-    )
-    version.refresh_from_db()
-    pdf = _measured("render_report_pdf (first, cold)", lambda: render_report_pdf(version))
-    pdf = _measured("render_report_pdf (again)", lambda: render_report_pdf(version))
+    figures = measured("cycle_figures", lambda: cycle_figures(cycle=cycle))
+    version = sample_version(Report.objects.create(cycle=cycle), 1, figures, cycle)
+    pdf = measured("render_report_pdf (first, cold)", lambda: render_report_pdf(version))
+    pdf = measured("render_report_pdf (again)", lambda: render_report_pdf(version))
     start = time.perf_counter()
     render_report_pdf(version)
     print(f"{'render_report_pdf (no tracemalloc)':<40} {time.perf_counter() - start:8.2f} s")
