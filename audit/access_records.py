@@ -1,14 +1,14 @@
 """Writing and reading access records (audit/models.py)."""
 
-import csv
 import datetime
+import itertools
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from audits.models import Case
-from qaf.spreadsheets import csv_safe
+from qaf.spreadsheets import csv_lines
 
 from .models import AccessRecord
 
@@ -61,19 +61,8 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 CSV_HEADER = ["When", "User", "Case reference", "Page", "Object id", "Path"]
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer's output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def access_records_csv(records: QuerySet[AccessRecord]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte-order mark, so Excel reads the file as UTF-8
-    yield writer.writerow(CSV_HEADER)
-    for row in _rows(records.iterator(chunk_size=2000)):
-        yield writer.writerow([csv_safe(cell) for cell in row])
+    return csv_lines(itertools.chain([CSV_HEADER], _rows(records.iterator(chunk_size=2000))))
 
 
 def _rows(records: Iterable[AccessRecord]) -> Iterator[list]:

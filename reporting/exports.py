@@ -7,7 +7,6 @@ improve, the child's and family's views, rationales). Those stay on the review p
 access is checked and recorded one review at a time. The data holds no child's name.
 """
 
-import csv
 import datetime
 import io
 from collections.abc import Iterable, Iterator
@@ -213,26 +212,6 @@ def export_rows(user, params) -> Iterator[list]:
     yield [*FIXED_HEADER, *(column.header for column in columns)]
     for review in reviews.iterator(chunk_size=CHUNK_SIZE):
         yield review_row(review, columns)
-
-
-def _csv_cell(value) -> str:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return csv_safe(value)
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer's output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte-order mark, so Excel reads the file as UTF-8
-    for row in rows:
-        yield writer.writerow([_csv_cell(value) for value in row])
 
 
 def _xlsx_cell(value):

@@ -4,8 +4,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from accounts.permissions import require
+from qaf.spreadsheets import csv_lines
 
-from .exports import csv_lines, export_rows, xlsx_bytes
+from .exports import export_rows, xlsx_bytes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
