@@ -76,11 +76,3 @@ def _send(notification: Notification) -> None:
         from_email=None,
         recipient_list=[notification.recipient.email],
     )
-
-
-@shared_task
-def send_unsent_notifications() -> int:
-    """The sweeper; see accounts.notifications.notifications_send_unsent."""
-    from .notifications import notifications_send_unsent
-
-    return notifications_send_unsent()

@@ -14,8 +14,8 @@ from kombu.exceptions import OperationalError
 
 import accounts.tasks
 from accounts.models import Notification, ServiceArea
-from accounts.notifications import MAX_EMAIL_ATTEMPTS, notify
-from accounts.tasks import send_notification_email, send_unsent_notifications
+from accounts.notifications import MAX_EMAIL_ATTEMPTS, notifications_send_unsent, notify
+from accounts.tasks import send_notification_email
 from qaf.celery import app
 
 from .factories import NotificationFactory, ServiceAreaFactory, UserFactory
@@ -95,8 +95,8 @@ def test_an_email_whose_task_never_ran_is_sent_by_the_sweeper_exactly_once(
         notification = notify_about(ServiceAreaFactory(), UserFactory())
     aged(notification)
 
-    send_unsent_notifications()
-    send_unsent_notifications()
+    notifications_send_unsent()
+    notifications_send_unsent()
 
     assert len(mailoutbox) == 1
     notification.refresh_from_db()
@@ -107,7 +107,7 @@ def test_an_email_whose_task_never_ran_is_sent_by_the_sweeper_exactly_once(
 def test_the_sweeper_leaves_an_email_written_under_two_minutes_ago_to_its_own_task(mailoutbox):
     NotificationFactory()
 
-    assert send_unsent_notifications() == 0
+    assert notifications_send_unsent() == 0
     assert mailoutbox == []
 
 
@@ -115,7 +115,7 @@ def test_the_sweeper_does_not_send_an_email_again_once_sent(mailoutbox):
     notification = aged(NotificationFactory())
     send_notification_email(notification.pk)
 
-    assert send_unsent_notifications() == 0
+    assert notifications_send_unsent() == 0
     assert len(mailoutbox) == 1
 
 
@@ -154,7 +154,7 @@ def test_the_sweeper_sends_a_failed_email_once_the_mail_server_is_back(mailoutbo
     with down, pytest.raises(SMTPException):
         send_notification_email(notification.pk)
 
-    send_unsent_notifications()
+    notifications_send_unsent()
 
     notification.refresh_from_db()
     assert len(mailoutbox) == 1
@@ -168,13 +168,13 @@ def test_an_email_that_keeps_failing_is_given_up_after_eight_attempts(mailoutbox
 
     with mock.patch("accounts.tasks.send_mail", side_effect=SMTPException("down")) as send:
         for _ in range(MAX_EMAIL_ATTEMPTS + 2):
-            send_unsent_notifications()  # a sweep every five minutes: one attempt each
+            notifications_send_unsent()  # a sweep every five minutes: one attempt each
 
     notification.refresh_from_db()
     assert send.call_count == MAX_EMAIL_ATTEMPTS == 8
     assert notification.email_attempts == 8
     assert notification.emailed_at is None
-    assert send_unsent_notifications() == 0
+    assert notifications_send_unsent() == 0
 
 
 def test_a_broker_that_cannot_be_reached_leaves_the_change_committed_and_the_email_to_the_sweeper(
@@ -186,10 +186,10 @@ def test_a_broker_that_cannot_be_reached_leaves_the_change_committed_and_the_ema
         notification = notify_about(ServiceAreaFactory(), UserFactory())
     assert mailoutbox == []
 
-    send_unsent_notifications()  # two minutes later: not yet aged, left alone
+    notifications_send_unsent()  # two minutes later: not yet aged, left alone
     assert mailoutbox == []
     aged(notification)
-    send_unsent_notifications()
+    notifications_send_unsent()
 
     assert len(mailoutbox) == 1
 

@@ -73,12 +73,28 @@ def _qa_managers():
     return User.objects.filter(is_active=True, memberships__role=Role.QA_MANAGER).distinct()
 
 
-def _move(cycle: Cycle, to_status: str) -> Cycle | None:
-    """The cycle moved on, or None if another run (or the QA Manager) moved it first."""
+@transaction.atomic
+def cycle_move(
+    *, cycle: Cycle, to_status: str, actor, note: str = "", today: datetime.date | None = None
+) -> tuple[Cycle, int]:
+    """Move the cycle on (audits.services.cycles.cycle_transition); opening its review phase
+    also tells each reviewer their assignments, in the same transaction, whether the QA Manager
+    presses the button or the calendar opens it. Returns the cycle and how many were told."""
+    moved = cycle_transition(cycle=cycle, to_status=to_status, actor=actor, note=note)
+    if to_status != S.REVIEW:
+        return moved, 0
+    return moved, tell_reviewers_phase_opened(moved, today or timezone.localdate())
+
+
+def _move(cycle: Cycle, to_status: str, today: datetime.date) -> tuple[Cycle | None, int]:
+    """The cycle moved on by the calendar, or None if another run (or the QA Manager) moved it
+    first."""
     try:
-        return cycle_transition(cycle=cycle, to_status=to_status, actor=None, note=BY_THE_CALENDAR)
+        return cycle_move(
+            cycle=cycle, to_status=to_status, actor=None, note=BY_THE_CALENDAR, today=today
+        )
     except TransitionRefused:
-        return None
+        return None, 0
 
 
 # ---- The steps ----------------------------------------------------------------------------
@@ -89,12 +105,10 @@ def open_due_review_phases(today: datetime.date, run: CalendarRun) -> None:
     reviewer what they have to review and by when (not when it has already ended: the close
     step tells them then)."""
     for cycle in Cycle.objects.filter(status=S.PLANNED, review_starts_on__lte=today):
-        with transaction.atomic():
-            opened = _move(cycle, S.REVIEW)
-            if opened is None:
-                continue
+        opened, told = _move(cycle, S.REVIEW, today)
+        if opened is not None:
             run.add("review phases opened")
-            run.add("reviewers told their assignments", tell_reviewers_phase_opened(opened, today))
+            run.add("reviewers told their assignments", told)
 
 
 def tell_reviewers_phase_opened(cycle: Cycle, today: datetime.date) -> int:
@@ -147,7 +161,7 @@ def close_due_review_phases(today: datetime.date, run: CalendarRun) -> None:
 
     for cycle in Cycle.objects.filter(status=S.REVIEW, review_ends_on__lt=today):
         with transaction.atomic():
-            moved = _move(cycle, S.REPORTING)
+            moved, _ = _move(cycle, S.REPORTING, today)
             if moved is None:
                 continue
             run.add("reporting phases started")
@@ -189,7 +203,7 @@ def close_due_review_phases(today: datetime.date, run: CalendarRun) -> None:
 def close_due_cycles(today: datetime.date, run: CalendarRun) -> None:
     """Close each cycle whose reporting phase has ended."""
     for cycle in Cycle.objects.filter(status=S.REPORTING, reporting_ends_on__lt=today):
-        if _move(cycle, S.CLOSED) is not None:
+        if _move(cycle, S.CLOSED, today)[0] is not None:
             run.add("cycles closed")
 
 

@@ -6,7 +6,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -19,7 +18,7 @@ from ..forms.cycles import CalendarForm, CycleDatesForm, CycleTransitionForm, Ge
 from ..models import Cycle, QACalendar
 from ..selectors import cycle_events, cycles_with_review_counts
 from ..services import cycles as services
-from ..services.calendar_jobs import tell_reviewers_phase_opened
+from ..services.calendar_jobs import cycle_move
 
 # What the QA Manager is told once a move is made.
 DONE = {
@@ -173,15 +172,9 @@ def cycle_transition(request, pk: int, to_status: str):
     form = CycleTransitionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                moved = services.cycle_transition(
-                    cycle=cycle,
-                    to_status=to_status,
-                    actor=request.user,
-                    note=form.cleaned_data["note"],
-                )
-                if to_status == Cycle.Status.REVIEW:
-                    tell_reviewers_phase_opened(moved, timezone.localdate())
+            cycle_move(
+                cycle=cycle, to_status=to_status, actor=request.user, note=form.cleaned_data["note"]
+            )
         except TransitionRefused as refusal:
             messages.error(request, str(refusal))
         else:
