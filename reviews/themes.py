@@ -57,9 +57,10 @@ def tagged_theme_ids(review: Review) -> dict[str, set[int]]:
     return tagged
 
 
-def themes_offered(review: Review) -> list[PracticeTheme]:
-    """The active themes, and any inactive one already on the review (it stays on it)."""
-    on_review = ReviewTheme.objects.filter(review=review).values("theme")
+def themes_offered(tagged: dict[str, set[int]]) -> list[PracticeTheme]:
+    """The active themes, and any inactive one already on the review (`tagged`, from
+    tagged_theme_ids: it stays on it)."""
+    on_review = set().union(*tagged.values())
     return list(PracticeTheme.objects.filter(Q(active=True) | Q(pk__in=on_review)).order_by("name"))
 
 

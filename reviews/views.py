@@ -53,13 +53,14 @@ def _review_for(request, pk):
 
 
 def _form(review, data=None) -> ReviewForm:
+    tagged = tagged_theme_ids(review)
     return ReviewForm(
         data,
         review=review,
         sections=toolkit_sections(review.toolkit_version_id),
         answers=answers_by_question(review),
-        themes=themes_offered(review),
-        tagged=tagged_theme_ids(review),
+        themes=themes_offered(tagged),
+        tagged=tagged,
     )
 
 
