@@ -109,7 +109,7 @@ def _waiting(user, role: str) -> str | None:
         done = Action.objects.filter(status=Action.Status.DONE)
         scope = service_area_scope(user, *REVIEW_AREA_ROLES)
         if scope is not None:
-            done = done.filter(review__case__service_area_id__in=scope)
+            done = done.filter(review__service_area_id__in=scope)
         n = done.count()
         return (
             f"{_plural(n, 'action is', 'actions are')} done and waiting to be verified."

@@ -91,6 +91,13 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def save(self, *args, **kwargs):
+        existed = not self._state.adding
+        super().save(*args, **kwargs)
+        if existed:  # a case that moves area moves its reviews, and who may see them (issue 9)
+            moved = self.reviews.exclude(service_area_id=self.service_area_id)
+            moved.update(service_area_id=self.service_area_id)
+
 
 class Grade(models.TextChoices):
     """The Ofsted ILACS scale, as the frameworks use it (seed 003)."""

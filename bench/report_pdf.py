@@ -58,6 +58,7 @@ def _cycle_with_reviews(count: int):
             Review(
                 cycle=cycle,
                 case=cases[n],
+                service_area_id=cases[n].service_area_id,
                 toolkit_version=version,
                 reviewer=reviewers[n % len(reviewers)],
                 status=Review.Status.SUBMITTED,

@@ -96,7 +96,7 @@ class CycleFigures:
 def _volume_and_grades(reviews) -> tuple[dict, dict, dict]:
     submitted = Q(submitted_at__isnull=False)
     area_rows = (
-        reviews.values(area=F("case__service_area__name"))
+        reviews.values(area=F("service_area__name"))
         .annotate(
             planned=Count("pk"),
             completed=Count("pk", filter=submitted),
@@ -105,7 +105,7 @@ def _volume_and_grades(reviews) -> tuple[dict, dict, dict]:
         .order_by("area")
     )
     team_rows = (
-        reviews.values(area=F("case__service_area__name"), team=F("case__team__name"))
+        reviews.values(area=F("service_area__name"), team=F("case__team__name"))
         .annotate(planned=Count("pk"), completed=Count("pk", filter=submitted))
         .order_by("area", "team")
     )
@@ -212,9 +212,9 @@ def _trend(cycle: Cycle, service_area: ServiceArea | None) -> dict:
         cycle__in=cycles, submitted_at__isnull=False, benchmark__isnull=True
     )
     if service_area is not None:
-        reviews = reviews.filter(case__service_area=service_area)
+        reviews = reviews.filter(service_area=service_area)
     rows = (
-        reviews.values("cycle_id", area=F("case__service_area__name"))
+        reviews.values("cycle_id", area=F("service_area__name"))
         .annotate(n=Count("pk"), good=Count("pk", filter=Q(final_grade__in=GOOD_OR_BETTER)))
         .order_by()
     )
@@ -308,7 +308,7 @@ def cycle_figures(*, cycle: Cycle, service_area: ServiceArea | None = None) -> C
     # Benchmarking Reviews (issue 6 point 6) review one case several times: not counted here.
     reviews = Review.objects.filter(cycle=cycle, benchmark__isnull=True)
     if service_area is not None:
-        reviews = reviews.filter(case__service_area=service_area)
+        reviews = reviews.filter(service_area=service_area)
     volume, grades, grades_by_area = _volume_and_grades(reviews)
     moderation, by_reviewer = _moderation(reviews)
     return CycleFigures(

@@ -467,9 +467,7 @@ def actions_send_overdue_digest(today: datetime.date | None = None) -> int:
         row["owner_id"]: row
         for row in overdue.values("owner_id").annotate(count=Count("id"), oldest=Min("due_on"))
     }
-    per_area = dict(
-        overdue.values_list("review__case__service_area_id").annotate(count=Count("id"))
-    )
+    per_area = dict(overdue.values_list("review__service_area_id").annotate(count=Count("id")))
     managers = _service_managers_by_area(set(per_area))
     people = User.objects.filter(pk__in=set(per_owner) | set(managers), is_active=True).in_bulk()
     sent = 0
@@ -571,7 +569,7 @@ def actions_listed_for(user: User, *, whose: str = "all", status: str = "all") -
         if scope is None:
             listed = Q(pk__isnull=False)
         else:
-            listed |= Q(review__case__service_area_id__in=scope)
+            listed |= Q(review__service_area_id__in=scope)
     return filter_by_status(_for_list(Action.objects.filter(listed)), status)
 
 
@@ -588,7 +586,7 @@ def actions_visible_to(user: User) -> QuerySet[Action]:
     if scope is None:
         visible |= Q(pk__isnull=False)
     elif scope:
-        visible |= Q(review__case__service_area_id__in=scope)
+        visible |= Q(review__service_area_id__in=scope)
     return actions.filter(visible)
 
 
@@ -649,7 +647,7 @@ def loop_reviews_for(user: User, show: str = "waiting") -> QuerySet[Review]:
     reviews = Review.objects.filter(final_grade__in=GRADES_TO_VERIFY)
     scope = service_area_scope(user, Role.PRACTICE_LEAD)
     if scope is not None:
-        reviews = reviews.filter(case__service_area_id__in=scope)
+        reviews = reviews.filter(service_area_id__in=scope)
     latest_follow_up = (
         Review.objects.filter(follow_up_of=OuterRef("pk"))
         .annotate(decided_grade=_decided_grade())

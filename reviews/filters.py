@@ -16,7 +16,7 @@ class ReviewFilter(django_filters.FilterSet):
     )
     service_area = django_filters.ModelChoiceFilter(
         label="Service",
-        field_name="case__service_area",
+        field_name="service_area",
         queryset=ServiceArea.objects.none(),
         empty_label="All services",
     )
@@ -64,7 +64,7 @@ class ReviewFilter(django_filters.FilterSet):
                 "-review_starts_on"
             ),
             "service_area": ServiceArea.objects.filter(
-                pk__in=visible.values("case__service_area")
+                pk__in=visible.values("service_area")
             ).order_by("name"),
             # A team's name reads with its service's: one query with the join.
             "team": Team.objects.filter(pk__in=visible.values("case__team"))

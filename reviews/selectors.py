@@ -25,13 +25,42 @@ def reviews_visible_to(user) -> QuerySet[Review]:
     if scope is None:
         visible |= Q(pk__isnull=False)
     elif scope:
-        visible |= Q(case__service_area_id__in=scope)
+        visible |= Q(service_area_id__in=scope)
     return reviews.filter(visible)
 
 
 # Newest cycle first, then what is due soonest, then by case: the order reviewers and managers
 # work through them.
 REVIEW_ORDER = ("-cycle__review_starts_on", "-cycle_id", "due_on", "case__reference", "pk")
+
+
+def as_listed(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Reviews as a list page shows them: the columns it shows, with the cycle and the case
+    joined (the order needs them) and the small tables (service areas, teams, toolkits,
+    reviewers) read once each for the page. Issue 9: with all eight tables joined, PostgreSQL
+    spent longer planning the query (~17 ms) than running it, and read every long text column
+    of every matching review only to sort it."""
+    return (
+        reviews.select_related(None)
+        .select_related("cycle", "case")
+        .only(
+            "cycle__name",
+            "cycle__review_starts_on",
+            "case__reference",
+            "case__service_area_id",
+            "case__team_id",
+            "toolkit_version_id",
+            "reviewer_id",
+            "status",
+            "due_on",
+            "grade",
+            "moderated_grade",
+            "final_grade",
+        )
+        .prefetch_related(
+            "case__service_area", "case__team", "toolkit_version__toolkit", "reviewer"
+        )
+    )
 
 
 def reviews_assigned_to(user) -> QuerySet[Review]:
@@ -79,7 +108,7 @@ def moderation_queue_for(user) -> QuerySet[Review]:
     )
     scope = service_area_scope(user, Role.MODERATOR)
     if scope is not None:
-        reviews = reviews.filter(case__service_area_id__in=scope)
+        reviews = reviews.filter(service_area_id__in=scope)
     return reviews.order_by("submitted_at", "pk")
 
 
@@ -100,7 +129,7 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
     scope = service_area_scope(user, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE)
     if scope is None:
         return escalations
-    return escalations.filter(review__case__service_area_id__in=scope)
+    return escalations.filter(review__service_area_id__in=scope)
 
 
 def _escalation_views(today: datetime.date) -> dict[str, Q]:
@@ -113,6 +142,19 @@ def _escalation_views(today: datetime.date) -> dict[str, Q]:
 
 
 ESCALATION_VIEWS = ("open", "overdue", "closed")
+
+
+def escalations_as_listed(escalations: QuerySet[Escalation]) -> QuerySet[Escalation]:
+    """Escalations as the list shows them: each with its review and case joined, the small
+    tables read once each for the page (as as_listed does for reviews; planning the nine-table
+    join took PostgreSQL 10 ms, running it 2 ms)."""
+    return (
+        escalations.select_related(None)
+        .select_related("review__case")
+        .prefetch_related(
+            "review__case__service_area", "review__case__team", "review__toolkit_version__toolkit"
+        )
+    )
 
 
 def escalations_in_view(

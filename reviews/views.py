@@ -20,6 +20,7 @@ from .models import Review
 from .selectors import (
     REVIEW_ORDER,
     answers_by_question,
+    as_listed,
     moderations_of,
     previous_reviews,
     reviews_assigned_to,
@@ -43,7 +44,7 @@ def review_list(request):
         queryset=visible.order_by(*REVIEW_ORDER),
         sees_all=has_role(request.user, Role.QA_MANAGER),  # as reviews_visible_to decides
     )
-    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
+    page = Paginator(as_listed(filters.qs), 25).get_page(request.GET.get("page"))
     return render(request, "reviews/list.html", {"filter": filters, "page_obj": page})
 
 

@@ -20,6 +20,7 @@ from .selectors import (
     ESCALATION_VIEWS,
     escalation_counts,
     escalation_events,
+    escalations_as_listed,
     escalations_in_view,
     escalations_visible_to,
 )
@@ -38,7 +39,7 @@ def escalation_list(request):
     show = request.GET.get("show")
     show = show if show in ESCALATION_VIEWS else "open"
     visible = escalations_visible_to(request.user)
-    listed = escalations_in_view(visible, show, today)
+    listed = escalations_as_listed(escalations_in_view(visible, show, today))
     counts = escalation_counts(visible, today)
     context = {
         "page_obj": Paginator(listed, 25).get_page(request.GET.get("page")),

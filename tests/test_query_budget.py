@@ -123,6 +123,7 @@ def grow(world, count: int) -> None:
             Review(
                 cycle=cycle,
                 case=case,
+                service_area_id=case.service_area_id,
                 toolkit_version=world["version"],
                 reviewer=reviewers[n % len(reviewers)],
                 status=status,

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION = {
@@ -73,16 +74,39 @@ print(json.dumps(s.DATABASES["default"].get("OPTIONS", {})))
 """
 
 
-def test_postgresql_plans_for_ssds_unless_told_otherwise():
+def test_postgresql_plans_for_ssds_and_without_parallel_workers_unless_told_otherwise():
     postgres = {"DATABASE_URL": "postgres://qaf:secret@db.internal:5432/qaf"}
 
     default = json.loads(_run(SHOW_DB_OPTIONS, postgres).stdout)
+    told = json.loads(
+        _run(
+            SHOW_DB_OPTIONS,
+            {**postgres, "DATABASE_RANDOM_PAGE_COST": "2", "DATABASE_PARALLEL_WORKERS": "4"},
+        ).stdout
+    )
     left_alone = json.loads(
-        _run(SHOW_DB_OPTIONS, {**postgres, "DATABASE_RANDOM_PAGE_COST": "0"}).stdout
+        _run(
+            SHOW_DB_OPTIONS,
+            {**postgres, "DATABASE_RANDOM_PAGE_COST": "0", "DATABASE_PARALLEL_WORKERS": "-1"},
+        ).stdout
     )
 
-    assert default["options"] == "-c random_page_cost=1.1"
+    assert default["options"] == "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+    assert told["options"] == "-c random_page_cost=2.0 -c max_parallel_workers_per_gather=4"
     assert "options" not in left_alone
+
+
+@pytest.mark.postgres
+def test_a_postgresql_connection_runs_with_those_settings(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        workers = cursor.fetchone()[0]
+        cursor.execute("SHOW random_page_cost")
+        page_cost = cursor.fetchone()[0]
+
+    assert (workers, page_cost) == ("0", "1.1")
 
 
 def test_production_settings_pass_djangos_deploy_checks():

@@ -128,10 +128,12 @@ def _pick(cases: list[tuple[int, str]], per_team: int, rng: random.Random) -> li
 def _create_reviews(
     *, cycle, version, case_ids: list[int], actor, by_hand: bool, note: str
 ) -> list[Review]:
+    areas = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "service_area_id"))
     reviews = Review.objects.bulk_create(
         Review(
             cycle=cycle,
             case_id=case_id,
+            service_area_id=areas[case_id],
             toolkit_version=version,
             status=S.UNASSIGNED,
             due_on=cycle.review_ends_on,

@@ -369,6 +369,7 @@ def _many_reviews(cycle, how_many: int):
         Review(
             cycle=cycle,
             case=case,
+            service_area_id=case.service_area_id,
             toolkit_version=version,
             reviewer=reviewers[n % 2],
             due_on=cycle.review_ends_on,
