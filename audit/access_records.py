@@ -8,6 +8,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from audits.models import Case
+from qaf.dates import start_of
 from qaf.spreadsheets import csv_lines
 
 from .models import AccessRecord
@@ -47,15 +48,10 @@ def access_records_matching(
     if user_email:
         records = records.filter(user_email__iexact=user_email.strip())
     if date_from:
-        records = records.filter(at__gte=_start_of(date_from))
+        records = records.filter(at__gte=start_of(date_from))
     if date_to:
-        records = records.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+        records = records.filter(at__lt=start_of(date_to + datetime.timedelta(days=1)))
     return records
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    """Midnight in London: a date range means the days people see, not UTC days."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 CSV_HEADER = ["When", "User", "Case reference", "Page", "Object id", "Path"]

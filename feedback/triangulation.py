@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 
 from accounts.models import ServiceArea
 from audits.models import Case, Cycle
+from qaf.dates import within_days
 
 from .models import ComplaintCompliment, FamilyFeedback, FeedbackTheme, IROFeedback, YouSaidWeDid
 
@@ -70,7 +71,7 @@ def theme_counts(*, cycle: Cycle, service_area: ServiceArea | None = None) -> di
     sources = (
         ComplaintCompliment.objects.filter(received_on__range=(start, end)),
         IROFeedback.objects.filter(meeting_on__range=(start, end)),
-        FamilyFeedback.objects.filter(submitted_at__date__range=(start, end)),
+        FamilyFeedback.objects.filter(**within_days("submitted_at", start, end)),
     )
     area_paths = ("service_area", "case__service_area", "case__service_area")
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -16,6 +16,7 @@ from accounts.models import ServiceArea
 from audits.models import AnswerKind, Cycle, Grade
 from feedback.models import ComplaintCompliment, FamilyFeedback, IROFeedback
 from feedback.triangulation import theme_counts
+from qaf.dates import within_days
 from reviews.models import Action, Answer, Escalation, Review, ReviewTheme
 
 # Worst to best: "up" is a moderated grade better than the reviewer's.
@@ -239,7 +240,7 @@ def _trend(cycle: Cycle, service_area: ServiceArea | None) -> dict:
 
 def _childs_voice(reviews, start: datetime.date, end: datetime.date) -> dict:
     family_feedback = FamilyFeedback.objects.filter(
-        case=OuterRef("case"), submitted_at__date__range=(start, end)
+        case=OuterRef("case"), **within_days("submitted_at", start, end)
     )
     submitted = Q(submitted_at__isnull=False)
     figures = reviews.alias(has_family_feedback=Exists(family_feedback)).aggregate(
@@ -259,7 +260,7 @@ def _childs_voice(reviews, start: datetime.date, end: datetime.date) -> dict:
 
 def _feedback(cycle: Cycle, service_area: ServiceArea | None, start, end) -> dict:
     iro = IROFeedback.objects.filter(meeting_on__range=(start, end))
-    family = FamilyFeedback.objects.filter(submitted_at__date__range=(start, end))
+    family = FamilyFeedback.objects.filter(**within_days("submitted_at", start, end))
     entries = ComplaintCompliment.objects.filter(received_on__range=(start, end))
     if service_area is not None:
         iro = iro.filter(case__service_area=service_area)

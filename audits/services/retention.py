@@ -42,6 +42,7 @@ from feedback.models import (
     IROFeedbackAnswer,
     PractitionerFeedback,
 )
+from qaf.dates import start_of
 from reviews.models import (
     Action,
     ActionEvent,
@@ -98,10 +99,6 @@ def retention_cutoff(*, today: datetime.date | None = None) -> datetime.date:
     return today - relativedelta(months=settings.QAF_RETENTION_MONTHS)
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _with_text(queryset: QuerySet, fields: tuple[str, ...]) -> QuerySet:
     """The records of `queryset` with text left in any of `fields`."""
     has_text = Q()
@@ -127,7 +124,7 @@ def _blank(queryset: QuerySet, fields: tuple[str, ...], *, dry_run: bool) -> int
 
 def _steps(cutoff: datetime.date):
     """(kind, queryset of records past the period, their free-text fields)."""
-    since = _start_of(cutoff)
+    since = start_of(cutoff)
     old_review = Q(cycle__reporting_ends_on__lt=cutoff)
     reviews = Review.objects.filter(old_review)
     by_review = {"review__cycle__reporting_ends_on__lt": cutoff}
@@ -182,7 +179,7 @@ def _steps(cutoff: datetime.date):
 
 def _cases_to_anonymise(cutoff: datetime.date) -> QuerySet:
     """Cases with a record past the period and none newer, still with their reference."""
-    since = _start_of(cutoff)
+    since = start_of(cutoff)
     case = OuterRef("pk")
     newer = (
         Exists(Review.objects.filter(case=case, cycle__reporting_ends_on__gte=cutoff))
