@@ -53,6 +53,7 @@ def as_listed(reviews: QuerySet[Review]) -> QuerySet[Review]:
             "reviewer_id",
             "status",
             "due_on",
+            "submitted_at",
             "grade",
             "moderated_grade",
             "final_grade",

@@ -33,7 +33,10 @@ from .themes import review_themes_by_kind, tagged_theme_ids, themes_offered
 
 @require("reviews.view_mine")
 def my_reviews(request):
-    return render(request, "reviews/mine.html", {"reviews": reviews_assigned_to(request.user)})
+    # Ten years of cycles make hundreds of a reviewer's reviews: a page at a time, newest first.
+    reviews = as_listed(reviews_assigned_to(request.user))
+    page = Paginator(reviews, 25).get_page(request.GET.get("page"))
+    return render(request, "reviews/mine.html", {"reviews": page.object_list, "page_obj": page})
 
 
 @require("reviews.list")

@@ -16,13 +16,14 @@ from qaf.workflow import TransitionRefused
 from .forms import grade_definitions
 from .forms_moderation import ModerationForm, ReturnForm
 from .models import Escalation, Review
-from .selectors import moderation_queue_for, moderations_of, reviews_visible_to
+from .selectors import as_listed, moderation_queue_for, moderations_of, reviews_visible_to
 from .services import review_moderate, review_return
 
 
 @require("moderation.view_queue")
 def moderation_queue(request):
-    page = Paginator(moderation_queue_for(request.user), 25).get_page(request.GET.get("page"))
+    queue = as_listed(moderation_queue_for(request.user))
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
     return render(request, "reviews/moderation.html", {"page_obj": page})
 
 

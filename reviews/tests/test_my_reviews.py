@@ -107,3 +107,25 @@ def test_my_reviews_runs_as_many_queries_for_30_reviews_as_for_5(client, reviewe
         ReviewFactory(reviewer=reviewer, cycle=cycles[n % 3])
 
     assert queries_for(client, reviewer) == five
+
+
+def test_my_reviews_come_25_to_a_page_newest_cycle_first(client, reviewer):
+    older = CycleFactory(name="January 2026", review_starts_on=datetime.date(2026, 1, 5))
+    newer = CycleFactory(name="March 2026", review_starts_on=datetime.date(2026, 3, 2))
+    for n in range(20):
+        ReviewFactory(reviewer=reviewer, cycle=older, case__reference=f"CMS-OLD-{n:02}")
+        ReviewFactory(reviewer=reviewer, cycle=newer, case__reference=f"CMS-NEW-{n:02}")
+    client.force_login(reviewer)
+
+    first = client.get("/reviews/mine/").content.decode()
+    second = client.get("/reviews/mine/", {"page": 2}).content.decode()
+
+    assert first.count('<th scope="row">') == 25
+    assert second.count('<th scope="row">') == 15
+    assert "CMS-NEW-19" in first
+    assert "CMS-OLD-04" in first
+    assert "CMS-OLD-05" in second
+    assert "Page 1 of 2" in first
+    assert "?page=2" in first
+    assert "January 2026" in second
+    assert "March 2026" not in second
