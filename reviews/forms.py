@@ -1,12 +1,14 @@
 """The review page's form: one field per question of the review's toolkit version, the findings,
 and the version the page was opened at (optimistic locking)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from django import forms
 
 from audits.models import GRADE_DEFINITIONS, AnswerKind, Choice, Grade, Question, Section
 
+from .field_markup import FieldMarkup, Option, field_markup, options
 from .models import Answer, PracticeTheme, Review, ReviewTheme
 from .services import (
     ANSWER_VALUE_FIELD,
@@ -23,7 +25,8 @@ ANSWER_CHOICES = {AnswerKind.GRADED: Grade.choices, AnswerKind.YES_PARTLY_NO: Ch
 @dataclass
 class QuestionRow:
     """A question as the page shows it: its number, its stored answer and, when editable, its
-    fields."""
+    fields. What templates/reviews/includes/question.html needs of the fields is worked out here
+    once, so the template (sixty times on a long toolkit) only looks values up."""
 
     question: Question
     number: str
@@ -31,9 +34,51 @@ class QuestionRow:
     field: forms.BoundField | None = None
     na_field: forms.BoundField | None = None
 
-    @property
+    @cached_property
     def anchor(self) -> str:
         return question_anchor(self.question)
+
+    @cached_property
+    def name(self) -> str:
+        return self.field.html_name if self.field else ""
+
+    @cached_property
+    def label(self) -> str:
+        optional = "" if self.question.required else " (optional)"
+        return f"{self.number} {self.question.text}{optional}"
+
+    @cached_property
+    def errors(self) -> list[str]:
+        return list(self.field.errors) if self.field else []
+
+    @cached_property
+    def described_by(self) -> str:
+        """The ids of the question's hint and error message, for aria-describedby."""
+        ids = [f"{self.anchor}-hint"] if self.question.guidance else []
+        if self.errors:
+            ids.append(f"{self.anchor}-error")
+        return " ".join(ids)
+
+    @cached_property
+    def input_class(self) -> str:
+        kind = "form-control" if self.is_free_text else "form-check-input"
+        return f"{kind} is-invalid" if self.errors else kind
+
+    @cached_property
+    def radios(self) -> list[Option]:
+        """The radio buttons of a graded or yes, partly or no question."""
+        return options(self.field) if self.field and not self.is_free_text else []
+
+    @cached_property
+    def text(self) -> str:
+        """A free-text answer as the textarea shows it (the input as posted, or as stored)."""
+        value = self.field.value() if self.field else None
+        return "" if value is None else value
+
+    @cached_property
+    def not_applicable(self) -> bool:
+        """Whether the "Not applicable to this case" box is ticked (as posted, or as stored)."""
+        return bool(self.na_field.value()) if self.na_field else False
 
     @property
     def answered(self) -> bool:
@@ -245,6 +290,20 @@ class ReviewForm(forms.Form):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
+
+    # The findings' fields, for templates/reviews/includes/findings_form.html.
+
+    @cached_property
+    def findings_markup(self) -> dict[str, FieldMarkup]:
+        names = [*FINDINGS_FIELDS, *(name for name, _, _ in self.THEME_FIELDS.values())]
+        fields = {name: field_markup(self[name]) for name in names}
+        # Each overall grade's radio button is described by what the grade means.
+        definitions = {value: definition for value, _, definition in grade_definitions()}
+        grade = fields["grade"]
+        fields["grade"] = replace(
+            grade, options=[{**o, "hint": definitions[o["value"]]} for o in grade.options]
+        )
+        return fields
 
     # What the services take.
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -134,6 +135,7 @@ def _render_review(request, review, form):
     answers = form.stored_answers if form else answers_by_question(review)
     rows = outline(sections, answers, form)
     previous = [(r, can(request.user, "review.view", r)) for r in previous_reviews(review)]
+    moderations = list(moderations_of(review))  # shown in their section and in the history
     return render(
         request,
         "reviews/review.html",
@@ -143,9 +145,13 @@ def _render_review(request, review, form):
             "outline": rows,
             "progress": progress(rows),
             "previous_reviews": previous,
-            "grade_definitions": grade_definitions(),
-            "history": review_history(review),
-            "moderations": moderations_of(review),
+            # Beside each graded question: rendered once here, not once per question.
+            "grade_definitions_html": render_to_string(
+                "reviews/includes/grade_definitions.html",
+                {"grade_definitions": grade_definitions()},
+            ),
+            "history": review_history(review, moderations=moderations),
+            "moderations": moderations,
             "practice_themes": None if form else review_themes_by_kind(review),
             # Assignment also stamps updated_by; only the reviewer's own saves count here.
             "last_saved": review.updated_at if review.status != Review.Status.ASSIGNED else None,

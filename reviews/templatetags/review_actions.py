@@ -13,6 +13,7 @@ from reviews.actions import (
     needs_verification,
     status_label,
 )
+from reviews.field_markup import field_markup
 from reviews.forms_actions import ActionForm
 from reviews.models import Review
 
@@ -24,22 +25,29 @@ def actions_section(context, review) -> dict:
     """What the section shows: the review's actions, the add form for its reviewer, and its
     follow-up links (four queries, however many actions)."""
     user = context["request"].user
-    actions = list(actions_of_review(review))
+    # The rules below read each action's review and its case: the page's own, so neither is
+    # joined in again (a wide join PostgreSQL takes longer to plan than to run).
+    actions = list(
+        actions_of_review(review).select_related(None).select_related("owner", "verified_by")
+    )
     for action in actions:
-        action.review = review  # the rules below read the review's case: no query per row
+        action.review = review
     follow_ups = [(f, can(user, "review.view", f)) for f in follow_ups_of(review)]
     original = None
     if review.follow_up_of_id:
         original = Review.objects.select_related("cycle", "case").get(pk=review.follow_up_of_id)
     may_add = can(user, "action.add", review)
-    editable = can(user, "review.edit", review)
+    # The "Agree an action" form, inline while the reviewer writes the review (once submitted
+    # the page is read only, so a link leads to the form instead). Never bound: a post goes to
+    # the action's own page. Its fields are worked out in Python, not rendered by crispy.
+    form_fields = None
+    if may_add and can(user, "review.edit", review):
+        form_fields = [field_markup(bound) for bound in ActionForm(review=review, prefix="action")]
     return {
         "actions": actions,
         "needs_verification": needs_verification(review),
         "grade": grade_label(grade_of(review)) if review.submitted_at else "",
-        # Inline while the reviewer writes the review; once submitted the page is read only,
-        # so a link leads to the form instead.
-        "form": ActionForm(review=review, prefix="action") if may_add and editable else None,
+        "form_fields": form_fields,
         "may_add": may_add,
         "follow_ups": follow_ups,
         "original": original,

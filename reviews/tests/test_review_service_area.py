@@ -3,9 +3,6 @@ filter by it with an index. Who may see a review follows it, so it must never dr
 case's: every way a review is made, and every way a case moves area, keeps the two in step."""
 
 import io
-import re
-
-import pytest
 
 from accounts.tests.factories import ServiceAreaFactory, TeamFactory, UserFactory
 from audits.models import Case
@@ -109,19 +106,17 @@ def test_following_cases_moves_only_the_reviews_of_the_cases_named(service_area)
     assert drifted() == [unnamed.pk]  # the one left out keeps its old area: the function's scope
 
 
-@pytest.mark.postgres
-def test_the_reviews_list_filters_by_the_reviews_own_area_with_its_index(service_area):
+def test_the_reviews_list_filters_by_the_reviews_own_area_with_an_index_of_its_own(service_area):
     from django.db import connection
 
     ReviewFactory.create_batch(3, case__service_area=service_area, final_grade="good")
     listed = Review.objects.filter(service_area=service_area, final_grade="good")
-    sql, params = listed.query.sql_with_params()
-
+    listed = listed.order_by().values("pk")  # the filter alone, without the default order
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SET enable_seqscan = on")
+        constraints = connection.introspection.get_constraints(cursor, Review._meta.db_table)
+    indexed = [c["columns"] for c in constraints.values() if c["index"]]
+
     assert listed.count() == 3
-    # An index whose first column is the area answers the filter, not a join through the case.
-    assert re.search(r"Index Cond: \(+service_area_id = ", plan), plan
+    assert "audits_case" not in str(listed.query)  # no join through the case
+    assert ["service_area_id", "final_grade"] in indexed
+    assert ["service_area_id", "status"] in indexed
