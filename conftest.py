@@ -62,6 +62,10 @@ def pytest_configure(config):
     # Tests log in with force_login or the browser's login(): the second factor is off unless a
     # test turns it on (accounts/tests/test_two_factor.py).
     settings.QAF_REQUIRE_2FA = False
+    # Figures are computed afresh on every page unless a test turns the cache on: most tests
+    # run in a transaction that never commits, and the cache moves on at commits
+    # (reporting/tests/test_data_version.py).
+    settings.QAF_FIGURES_CACHE_SECONDS = 0
     # Persistent connections outlive the live server's threads and keep the test database
     # busy, so PostgreSQL refuses to drop it at the end.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

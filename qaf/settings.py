@@ -176,6 +176,10 @@ AXES_VERBOSE = False  # the "qaf.security" log records log-ins, without the e-ma
 # Two-factor authentication (TOTP and recovery codes) for every account. The demo (`make run`)
 # turns it off; `check --deploy` warns if production does.
 QAF_REQUIRE_2FA = env.bool("QAF_REQUIRE_2FA", default=True)
+# How long the dashboard's and the report preview's figures may be kept for the same data
+# (reporting/data_version.py: any committed change makes them be computed again); 0 turns
+# the cache off.
+QAF_FIGURES_CACHE_SECONDS = env.int("QAF_FIGURES_CACHE_SECONDS", default=600)
 # bench/load.py's floor page (/bench/floor/, qaf/views_bench.py): routed only when true.
 QAF_BENCH_FLOOR = env.bool("QAF_BENCH_FLOOR", default=False)
 OTP_TOTP_ISSUER = "QAF"

@@ -82,3 +82,14 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
+
+
+class DataVersion(models.Model):
+    """One row counting the transactions that changed QAF's data (reporting/data_version.py):
+    cached figures are kept under the count they were computed at, so a change makes the next
+    page compute them afresh, in every process."""
+
+    n = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Data version {self.n}"

@@ -17,6 +17,7 @@ from audits.models import Cycle
 
 from .benchmarks import cycle_benchmarks_for_report
 from .dashboard import dashboard_charts
+from .data_version import cached_figures
 from .figures import cycle_figures
 from .models import ActionPlanItem, Report, ReportVersion
 
@@ -32,10 +33,14 @@ NARRATIVE_SECTIONS = (
 # Selectors
 
 
-def live_figures(cycle: Cycle) -> dict:
+def live_figures(cycle: Cycle, *, cached: bool = False) -> dict:
     """The whole organisation's figures of the cycle as plain JSON data: exactly what a publish
     freezes (the cycle and service area objects are left out; the report names the cycle),
-    with the cycle's Benchmarking Reviews and their consistency under "benchmarks"."""
+    with the cycle's Benchmarking Reviews and their consistency under "benchmarks". Pages that
+    show them may take them `cached` for the same data (reporting/data_version.py); a publish
+    computes them."""
+    if cached:
+        return cached_figures(("report", cycle.pk), lambda: live_figures(cycle))
     figures = cycle_figures(cycle=cycle)
     data = {
         f.name: getattr(figures, f.name)
@@ -74,7 +79,7 @@ def report_body_context(report: Report, version: ReportVersion | None = None) ->
         narrative = {k: v for k, v in version.narrative.items() if k != "plan"}
         plan = version.narrative.get("plan", [])
     else:
-        figures = live_figures(report.cycle)
+        figures = live_figures(report.cycle, cached=True)
         narrative = report_narrative(report)
         plan = report_plan(report)
     return {

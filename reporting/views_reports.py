@@ -33,7 +33,7 @@ def report_edit(request, cycle_pk):
         return redirect("reporting:report_edit", cycle_pk=cycle.pk)
     context = {"cycle": cycle, "report": report, "form": form, "plan_form": PlanItemForm()}
     if report is not None:
-        figures = svc.live_figures(cycle)
+        figures = svc.live_figures(cycle, cached=True)
         context.update(figures=figures, plan_items=report.plan_items.all())
         context["versions"] = report.versions.all()
     return render(request, "reporting/reports/edit.html", context)
