@@ -46,6 +46,7 @@ def as_listed(reviews: QuerySet[Review]) -> QuerySet[Review]:
         .only(
             "cycle__name",
             "cycle__review_starts_on",
+            "cycle__review_ends_on",  # My reviews' headings show each cycle's review phase
             "case__reference",
             "case__service_area_id",
             "case__team_id",

@@ -129,3 +129,13 @@ def test_my_reviews_come_25_to_a_page_newest_cycle_first(client, reviewer):
     assert "?page=2" in first
     assert "January 2026" in second
     assert "March 2026" not in second
+
+
+def test_my_reviews_runs_as_many_queries_for_ten_cycles_as_for_one(client, reviewer):
+    """Each cycle's heading shows its review phase: read with the reviews, not once a cycle."""
+    ReviewFactory(reviewer=reviewer, cycle=CycleFactory())
+    one = queries_for(client, reviewer)
+    for _ in range(9):
+        ReviewFactory(reviewer=reviewer, cycle=CycleFactory())
+
+    assert queries_for(client, reviewer) == one
